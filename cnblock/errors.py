@@ -1,0 +1,53 @@
+"""The one error type of cnblock, its few subclasses, and validation problems as values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a text file: 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a data file, at the value it is about."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: error: {self.message}"
+
+
+class CnblockError(Exception):
+    """Base of every error cnblock reports to the user; exit status 1."""
+
+    exit_code = 1
+
+
+class DataError(CnblockError):
+    """The data files have problems; carries all of them, sorted by position."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data")
+
+
+class UsageError(CnblockError):
+    """The command line asks for something that does not exist; exit status 2."""
+
+    exit_code = 2
+
+
+class OutputError(CnblockError):
+    """An export could not be written where the user asked."""

@@ -1,0 +1,396 @@
+"""Data files -> EventLog. Keeps the position of every value and collects every problem.
+
+One or several files are read and merged, so that a user's own file can add events that
+reference the shipped entities. All problems of all files are reported at once, sorted by
+position, in a DataError.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Callable, Mapping
+
+from cnblock.errors import DataError, Location, Problem
+from cnblock.model import (
+    ENTITY_KINDS,
+    Citation,
+    Entity,
+    Event,
+    EventLog,
+    PartialDate,
+    Source,
+    Technology,
+)
+from cnblock.suggest import did_you_mean
+from cnblock.yamlnodes import Map, Node, Scalar, Seq, parse
+
+SCHEMA = 1
+MAX_BYTES = 32 * 1024 * 1024
+"""Far above any hand-made log (the shipped one is well under 100 KiB)."""
+
+DATA_ENV = "CNBLOCK_DATA"
+_PACKAGED = Path(__file__).parent / "data" / "events.yaml"
+_CHECKOUT = Path(__file__).parent.parent / "data" / "events.yaml"
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+SECTIONS = ("sources", "entities", "technologies", "events")
+_SINGULAR = {"sources": "source", "entities": "entity", "technologies": "technology", "events": "event"}
+
+
+def default_data_file() -> Path:
+    """The shipped log: inside the installed package, or in the checkout when run from source."""
+    return _PACKAGED if _PACKAGED.is_file() else _CHECKOUT
+
+
+def data_files(explicit: list[str] | None = None) -> list[str]:
+    """The files to load: those named with --data, else CNBLOCK_DATA, else the shipped log."""
+    if explicit:
+        return list(explicit)
+    from_env = [p for p in os.environ.get(DATA_ENV, "").split(os.pathsep) if p]
+    return from_env or [str(default_data_file())]
+
+
+def read_text(path: str) -> str:
+    """A data file's text, or a DataError naming the file when it cannot be one."""
+
+    def fail(message: str, line: int = 1, col: int = 1) -> DataError:
+        return DataError([Problem(Location(path, line, col), message)])
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail("is a directory, not a data file")
+    if not stat.S_ISREG(info.st_mode):
+        raise fail("is not a regular file")  # a FIFO or device could block or never end
+    if info.st_size > MAX_BYTES:
+        raise fail(f"is {info.st_size:,} bytes; a data file may have at most {MAX_BYTES:,}")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise fail(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col) from None
+
+
+def source_line(path: str, number: int) -> str | None:
+    """Line `number` of a file, for showing a problem in context; None if it cannot be read."""
+    try:
+        lines = read_text(path).split("\n")
+    except DataError:
+        return None
+    return lines[number - 1] if 0 < number <= len(lines) else None
+
+
+def load(paths: list[str]) -> EventLog:
+    """Load and merge data files; raise DataError with every problem found in any of them."""
+    problems: list[Problem] = []
+    builder = _Builder(problems)
+    for path in paths:
+        try:
+            root, found = parse(read_text(path), path)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(found)
+        builder.add_file(root, path)
+    log = builder.finish(tuple(paths))
+    if problems:
+        raise DataError(problems)
+    return log
+
+
+class _Bad(Exception):
+    """A value that cannot be read; becomes a Problem at `loc`."""
+
+    def __init__(self, loc: Location, message: str):
+        super().__init__(message)
+        self.loc, self.message = loc, message
+
+
+def _describe(node: Node) -> str:
+    return "a list" if isinstance(node, Seq) else "a mapping" if isinstance(node, Map) else "text"
+
+
+def _scalar(node: Node, what: str) -> Scalar:
+    if not isinstance(node, Scalar):
+        raise _Bad(node.loc, f"{what} must be a single value, not {_describe(node)}")
+    return node
+
+
+def _text(node: Node, what: str = "this value") -> str:
+    value = _scalar(node, what)
+    if value.is_null or not value.value.strip():
+        raise _Bad(node.loc, f"{what} must not be empty")
+    return value.value
+
+
+def _line(node: Node, what: str = "this value") -> str:
+    value = _text(node, what)
+    if "\n" in value or "\r" in value:
+        raise _Bad(node.loc, f"{what} must be one line")
+    return value
+
+
+def _ident(node: Node, what: str = "an id") -> str:
+    value = _line(node, what)
+    if not _ID.fullmatch(value):
+        raise _Bad(node.loc, f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens, like 'wang-chuanfu'")
+    return value
+
+
+def _date(node: Node, what: str = "a date") -> PartialDate:
+    value = _line(node, what)
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        raise _Bad(node.loc, str(exc)) from None
+
+
+def _number(node: Node, what: str = "a line number") -> int:
+    value = _scalar(node, what)
+    if not (value.plain and value.value.isascii() and value.value.isdigit()):
+        raise _Bad(node.loc, f"{what} must be a whole number, not '{value.value}'")
+    if int(value.value) < 1:
+        raise _Bad(node.loc, f"{what} counts from 1")
+    return int(value.value)
+
+
+def _sha256(node: Node, what: str = "sha256") -> str:
+    value = _line(node, what)
+    if not _SHA256.fullmatch(value):
+        raise _Bad(node.loc, "sha256 must be 64 lowercase hexadecimal digits")
+    return value
+
+
+def _seq(node: Node, what: str) -> list[Node]:
+    if isinstance(node, Scalar) and node.is_null:
+        return []
+    if not isinstance(node, Seq):
+        raise _Bad(node.loc, f"{what} must be a list, not {_describe(node)}")
+    return node.items
+
+
+def _list_of(item: Callable[[Node, str], str]) -> Callable[[Node, str], tuple[str, ...]]:
+    def read(node: Node, what: str) -> tuple[str, ...]:
+        values: list[str] = []
+        for child in _seq(node, what):
+            value = item(child, f"each entry of {what}")
+            if value in values:
+                raise _Bad(child.loc, f"'{value}' is listed twice in {what}")
+            values.append(value)
+        return tuple(values)
+
+    return read
+
+
+def _names(node: Node, what: str) -> dict[str, str]:
+    if not isinstance(node, Map):
+        raise _Bad(node.loc, f"{what} must be a mapping of language code to name, not {_describe(node)}")
+    names = {}
+    for code, (key, value) in node.items.items():
+        if not _LANG.fullmatch(code):
+            raise _Bad(key.loc, f"'{code}' is not a language code like 'ko' or 'zh'")
+        names[code] = _line(value, f"the {code} name")
+    return names
+
+
+_FIELDS: dict[str, dict[str, tuple[Callable, bool]]] = {
+    "source": {
+        "id": (_ident, True),
+        "publisher": (_line, True),
+        "published": (_date, True),
+        "language": (_line, True),
+        "title": (_line, False),
+        "author": (_line, False),
+        "url": (_line, False),
+        "seed": (_line, False),
+        "sha256": (_sha256, False),
+        "note": (_text, False),
+    },
+    "entity": {
+        "id": (_ident, True),
+        "kind": (_line, True),
+        "name": (_line, True),
+        "names": (_names, False),
+        "aliases": (_list_of(_line), False),
+        "affiliations": (_list_of(_ident), False),
+        "note": (_text, False),
+    },
+    "technology": {
+        "id": (_ident, True),
+        "name": (_line, True),
+        "aliases": (_list_of(_line), False),
+        "description": (_text, False),
+    },
+    "event": {
+        "id": (_ident, True),
+        "date": (_date, True),
+        "date_note": (_text, False),
+        "title": (_line, True),
+        "summary": (_text, True),
+        "entities": (_list_of(_ident), False),
+        "technologies": (_list_of(_ident), False),
+        "place": (_line, False),
+        "sources": (None, True),  # read by _Builder._citations
+    },
+    "citation": {"source": (_ident, True), "line": (_number, True)},
+}
+
+
+class _Builder:
+    """Turns the nodes of each file into records, then checks what spans files."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.records: dict[str, list[tuple[dict, dict[str, Location]]]] = {s: [] for s in SECTIONS}
+        self.ids: dict[str, dict[str, Location]] = {s: {} for s in SECTIONS}
+
+    def add_file(self, root: Node | None, path: str) -> None:
+        if root is None:
+            self.problems.append(Problem(Location(path, 1, 1), "the file is empty; expected a mapping with 'schema' and 'events'"))
+            return
+        if not isinstance(root, Map):
+            self.problems.append(Problem(root.loc, f"the top level must be a mapping with 'schema' and 'events', not {_describe(root)}"))
+            return
+        if "schema" not in root.items:
+            self.problems.append(Problem(root.loc, f"missing 'schema: {SCHEMA}' at the top level"))
+        for key, (key_node, value) in root.items.items():
+            if key == "schema":
+                self._check_schema(value)
+            elif key in SECTIONS:
+                self._section(key, value)
+            else:
+                self.problems.append(Problem(key_node.loc, f"unknown top-level key '{key}' (expected schema, {', '.join(SECTIONS)})"))
+
+    def _check_schema(self, node: Node) -> None:
+        if not (isinstance(node, Scalar) and node.plain and node.value == str(SCHEMA)):
+            shown = node.value if isinstance(node, Scalar) else _describe(node)
+            self.problems.append(Problem(node.loc, f"unsupported schema '{shown}'; this cnblock reads schema {SCHEMA}"))
+
+    def _section(self, section: str, node: Node) -> None:
+        try:
+            items = _seq(node, f"'{section}'")
+        except _Bad as bad:
+            self.problems.append(Problem(bad.loc, bad.message))
+            return
+        for item in items:
+            read = self._record(_SINGULAR[section], item)
+            if read is None:
+                continue
+            values, where, complete = read
+            if "id" in values:
+                seen = self.ids[section]
+                if values["id"] in seen:
+                    first = seen[values["id"]]
+                    self._problem(where["id"], f"duplicate {_SINGULAR[section]} id '{values['id']}' (first at {first})")
+                    continue
+                seen[values["id"]] = where["id"]
+            if complete:
+                self.records[section].append((values, where))
+
+    def _problem(self, loc: Location, message: str) -> None:
+        self.problems.append(Problem(loc, message))
+
+    def _record(self, kind: str, node: Node) -> tuple[dict, dict[str, Location], bool] | None:
+        """Read one mapping by its field spec; `complete` is False if anything was wrong."""
+        if not isinstance(node, Map):
+            self._problem(node.loc, f"each {kind} must be a mapping, not {_describe(node)}")
+            return None
+        spec = _FIELDS[kind]
+        values: dict = {}
+        where: dict[str, Location] = {}
+        complete = True
+        for key, (key_node, value) in node.items.items():
+            if key not in spec:
+                self._problem(key_node.loc, f"unknown key '{key}' in {kind} (expected one of: {', '.join(spec)})")
+                complete = False
+                continue
+            where[key] = value.loc
+            if isinstance(value, Seq):  # so a bad reference is shown at the item itself
+                where.update((f"{key}.{i}", item.loc) for i, item in enumerate(value.items))
+            read = spec[key][0] or self._citations
+            if isinstance(value, Scalar) and value.is_null and not spec[key][1]:
+                continue  # an optional field left empty is the same as leaving it out
+            try:
+                values[key] = read(value, f"'{key}'")
+            except _Bad as bad:
+                if bad.message:
+                    self._problem(bad.loc, bad.message)
+                complete = False
+        name = f"{kind} '{values['id']}'" if "id" in values else f"this {kind}"
+        for key, (_, required) in spec.items():
+            if required and key not in node.items:
+                self._problem(node.loc, f"{name} has no '{key}'")
+                complete = False
+        return values, where, complete
+
+    def _citations(self, node: Node, what: str) -> tuple[Citation, ...]:
+        citations = []
+        items = _seq(node, what)
+        if not items:
+            raise _Bad(node.loc, "an event must cite at least one source line")
+        for item in items:
+            read = self._record("citation", item)
+            if read is None or not read[2]:
+                raise _Bad(item.loc, "")  # its problems are recorded already
+            values, where, _ = read
+            citations.append(Citation(values["source"], values["line"], where))
+        return tuple(citations)
+
+    def finish(self, files: tuple[str, ...]) -> EventLog:
+        """Build the merged log and check every cross-reference."""
+        sources = {}
+        for values, where in self.records["sources"]:
+            source = Source(**values, where=where)
+            if bool(source.seed) != bool(source.sha256):
+                missing, present = ("sha256", "seed") if source.seed else ("seed", "sha256")
+                self._problem(where[present], f"source '{source.id}' has '{present}' but no '{missing}'; give both or neither")
+            sources[source.id] = source
+        technologies = {v["id"]: Technology(**v, where=w) for v, w in self.records["technologies"]}
+        entities = {}
+        for values, where in self.records["entities"]:
+            entity = Entity(**values, where=where)
+            self._check_entity(entity)
+            entities[entity.id] = entity
+        events = []
+        for values, where in self.records["events"]:
+            event = Event(**values, where=where)
+            self._check_references(event)
+            events.append(event)
+        events.sort(key=lambda e: e.date.sort_key())
+        return EventLog(sources, entities, technologies, tuple(events), files)
+
+    def _check_entity(self, entity: Entity) -> None:
+        if entity.kind not in ENTITY_KINDS:
+            self._problem(entity.where["kind"], f"unknown kind '{entity.kind}' (expected one of: {', '.join(ENTITY_KINDS)})")
+        if entity.affiliations and not entity.is_person:
+            self._problem(entity.where["affiliations"], "only a person has affiliations")
+        self._refs("entities", entity.affiliations, entity.where, "affiliations")
+
+    def _check_references(self, event: Event) -> None:
+        self._refs("entities", event.entities, event.where, "entities")
+        self._refs("technologies", event.technologies, event.where, "technologies")
+        for citation in event.sources:
+            self._refs("sources", (citation.source,), citation.where, "source")
+
+    def _refs(self, section: str, ids: tuple[str, ...], where: Mapping[str, Location], key: str) -> None:
+        known = self.ids[section]
+        for i, ref in enumerate(ids):
+            if ref not in known:
+                loc = where.get(f"{key}.{i}", where.get(key))
+                self._problem(loc, f"unknown {_SINGULAR[section]} '{ref}'{did_you_mean(ref, known)}")

@@ -1,0 +1,220 @@
+"""Pure functions from (log, filters) to events, and the summaries the listing commands show.
+
+Filters combine with AND across kinds (company, person, year, ...) and OR within one kind
+when repeated. Names are matched by id, English name, any-language name or alias, without
+regard to case or Unicode width.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, fields
+from typing import Callable, Iterable
+
+from cnblock.errors import UsageError
+from cnblock.model import Entity, Event, EventLog, PartialDate, Technology
+from cnblock.suggest import did_you_mean
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user asked for, as typed: names are resolved by `select`."""
+
+    company: tuple[str, ...] = ()
+    person: tuple[str, ...] = ()
+    tech: tuple[str, ...] = ()
+    year: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    grep: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The filters in words, in the order of the command line: 'company BYD, year 2018'."""
+        parts = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            values = value if isinstance(value, tuple) else (value,) if value else ()
+            if values:
+                parts.append(f"{f.name} {' or '.join(values)}")
+        return ", ".join(parts) if parts else "none"
+
+    @property
+    def empty(self) -> bool:
+        return self == Filters()
+
+
+def fold(text: str) -> str:
+    """The form names are compared in: NFKC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _index(records: Iterable[Entity | Technology]) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for record in records:
+        for name in record.all_names():
+            index.setdefault(fold(name), set()).add(record.id)
+    return index
+
+
+def _resolve(kind: str, names: tuple[str, ...], records: list[Entity] | list[Technology]) -> set[str]:
+    """The ids every name stands for; UsageError naming the first unknown one."""
+    index = _index(records)
+    ids: set[str] = set()
+    for name in names:
+        found = index.get(fold(name))
+        if not found:
+            known = [r.name for r in records] + [n for r in records for n in r.all_names()]
+            raise UsageError(f"unknown {kind} '{name}'{did_you_mean(name, known)}")
+        ids |= found
+    return ids
+
+
+def parse_year_range(text: str) -> tuple[PartialDate | None, PartialDate | None]:
+    """'2018', '2017..2019', '2017..' or '..2019' as (start, end) years; UsageError if not."""
+    start, sep, end = text.partition("..")
+    given = [p for p in (start, end) if p]
+    if not given or not all(len(p) == 4 and p.isascii() and p.isdigit() for p in given):
+        raise UsageError(f"--year takes a year like 2018 or a range like 2017..2019, not '{text}'")
+    low = PartialDate(int(start)) if start else None
+    high = PartialDate(int(end)) if end else None if sep else low
+    if low and high and high < low:
+        raise UsageError(f"--year {text} runs backwards; write {end}..{start}")
+    return low, high
+
+
+def parse_bound(option: str, text: str | None) -> PartialDate | None:
+    if text is None:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def organisations(log: EventLog) -> list[Entity]:
+    return [e for e in log.entities.values() if not e.is_person]
+
+
+def people(log: EventLog) -> list[Entity]:
+    return [e for e in log.entities.values() if e.is_person]
+
+
+def _haystack(log: EventLog, event: Event) -> str:
+    parts = [event.id, event.title, event.summary, event.date_note or "", event.place or ""]
+    for record in (*log.event_entities(event), *log.event_technologies(event)):
+        parts.extend(record.all_names())
+    return fold(" ".join(parts))
+
+
+def matcher(log: EventLog, filters: Filters) -> Callable[[Event], bool]:
+    """A predicate for the events `filters` asks for; UsageError for an unknown name."""
+    tests: list[Callable[[Event], bool]] = []
+    if filters.company:
+        companies = _resolve("company", filters.company, organisations(log))
+        tests.append(lambda e: not companies.isdisjoint(e.entities))
+    if filters.person:
+        persons = _resolve("person", filters.person, people(log))
+        tests.append(lambda e: not persons.isdisjoint(e.entities))
+    if filters.tech:
+        techs = _resolve("technology", filters.tech, list(log.technologies.values()))
+        tests.append(lambda e: not techs.isdisjoint(e.technologies))
+    if filters.source:
+        for name in filters.source:
+            if name not in log.sources:
+                raise UsageError(f"unknown source '{name}'{did_you_mean(name, log.sources)}")
+        wanted = set(filters.source)
+        tests.append(lambda e: any(c.source in wanted for c in e.sources))
+    if filters.year:
+        ranges = [parse_year_range(y) for y in filters.year]
+        tests.append(lambda e: any(e.date.overlaps(lo, hi) for lo, hi in ranges))
+    since, until = parse_bound("--since", filters.since), parse_bound("--until", filters.until)
+    if since or until:
+        tests.append(lambda e: e.date.overlaps(since, until))
+    if filters.grep:
+        needles = [fold(g) for g in filters.grep]
+        tests.append(lambda e: any(n in _haystack(log, e) for n in needles))
+    return lambda event: all(test(event) for test in tests)
+
+
+def select(log: EventLog, filters: Filters) -> list[Event]:
+    """The events of the log that match every kind of filter given, in date order."""
+    keep = matcher(log, filters)
+    return [event for event in log.events if keep(event)]
+
+
+def find_event(log: EventLog, event_id: str) -> Event:
+    for event in log.events:
+        if event.id == event_id:
+            return event
+    raise UsageError(f"no event '{event_id}'{did_you_mean(event_id, [e.id for e in log.events])}")
+
+
+@dataclass(frozen=True)
+class Activity:
+    """How often something appears in a set of events, and in which years."""
+
+    id: str
+    count: int
+    first: int | None
+    last: int | None
+
+
+def activity(events: list[Event], ids_of: Callable[[Event], Iterable[str]]) -> dict[str, Activity]:
+    years: dict[str, list[int]] = {}
+    for event in events:
+        for key in ids_of(event):
+            years.setdefault(key, []).append(event.date.year)
+    return {k: Activity(k, len(v), min(v), max(v)) for k, v in years.items()}
+
+
+def entity_activity(events: list[Event]) -> dict[str, Activity]:
+    return activity(events, lambda e: e.entities)
+
+
+def technology_activity(events: list[Event]) -> dict[str, Activity]:
+    return activity(events, lambda e: e.technologies)
+
+
+def source_activity(events: list[Event]) -> dict[str, Activity]:
+    return activity(events, lambda e: dict.fromkeys(c.source for c in e.sources))
+
+
+def listed(records: Iterable, stats: dict[str, Activity], everything: bool) -> list[tuple]:
+    """(record, activity) pairs: all records when `everything`, else those with events."""
+    empty = Activity("", 0, None, None)
+    return [(r, stats.get(r.id, empty)) for r in records if everything or r.id in stats]
+
+
+@dataclass(frozen=True)
+class YearRow:
+    year: int
+    count: int
+    companies: tuple[str, ...]
+
+
+def years(log: EventLog, events: list[Event]) -> list[YearRow]:
+    """One row a year with events: the count and the organisations involved, busiest first."""
+    rows = []
+    by_year: dict[int, list[Event]] = {}
+    for event in events:
+        by_year.setdefault(event.date.year, []).append(event)
+    for year, group in sorted(by_year.items()):
+        counts = Counter(i for e in group for i in e.entities if not log.entities[i].is_person)
+        names = tuple(log.entities[i].name for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], log.entities[kv[0]].name)))
+        rows.append(YearRow(year, len(group), names))
+    return rows
+
+
+def year_matrix(log: EventLog, events: list[Event], top: int) -> tuple[list[int], list[Entity], dict[tuple[int, str], int]]:
+    """Years x the `top` busiest organisations, with the number of events in each cell."""
+    counts: Counter[tuple[int, str]] = Counter()
+    totals: Counter[str] = Counter()
+    for event in events:
+        for i in event.entities:
+            if not log.entities[i].is_person:
+                counts[(event.date.year, i)] += 1
+                totals[i] += 1
+    chosen = sorted(totals, key=lambda i: (-totals[i], log.entities[i].name))[:top]
+    return sorted({e.date.year for e in events}), [log.entities[i] for i in chosen], dict(counts)

@@ -1,0 +1,215 @@
+"""Model -> Rich renderables. Never prints.
+
+Text from data files is always shown as literal text: cells are `rich.text.Text`, never markup
+strings, and control and formatting characters are replaced by visible escapes so that an ANSI
+sequence, a bell or a right-to-left override in a title cannot reach the terminal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Callable, Iterable, Sequence
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from cnblock.errors import Problem
+from cnblock.model import Citation, Entity, Event, EventLog, Source, Technology
+from cnblock.query import Activity, YearRow
+
+_UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """`text` with every control or invisible formatting character written as an escape."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif unicodedata.category(char) in _UNSAFE:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def cell(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
+    """A table cell showing `text` literally."""
+    return Text(printable(text or "", keep_newlines), style=style)
+
+
+def names_of(records: Iterable[Entity | Technology]) -> str:
+    return ", ".join(r.name for r in records)
+
+
+def citation_label(log: EventLog, citations: Sequence[Citation]) -> str:
+    """'CoinDesk Korea l.16' or 'Money Today l.5,7': each source cited, with its lines."""
+    lines: dict[str, list[str]] = {}
+    for c in citations:
+        lines.setdefault(c.source, []).append(str(c.line))
+    parts = []
+    for source_id, numbers in lines.items():
+        source = log.sources[source_id]
+        parts.append(f"{source.publisher} l.{','.join(numbers)}")
+    return "; ".join(parts)
+
+
+def _table(*columns: str, **options) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, **options)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def timeline(log: EventLog, events: Sequence[Event], long: bool = False) -> Table:
+    """Events in the given order under a heading row for each year."""
+    table = _table("Date", "Event", "Who", "Technology", "Source", expand=True)
+    for column, ratio in zip(table.columns, (None, 5, 3, 2, 2)):
+        column.ratio = ratio
+    table.columns[0].no_wrap = True
+    year = None
+    for event in events:
+        if event.date.year != year:
+            if year is not None:
+                table.add_section()
+            year = event.date.year
+            table.add_row(Text(str(year), style="bold cyan"))
+        body = cell(event.title, "bold" if long else "")
+        if long:
+            body.append("\n")
+            body.append_text(cell(event.summary, keep_newlines=True))
+            if event.date_note:
+                body.append("\n")
+                body.append_text(cell(f"Date: {event.date_note}", "italic dim"))
+        table.add_row(
+            cell(str(event.date)),
+            body,
+            cell(names_of(log.event_entities(event))),
+            cell(names_of(log.event_technologies(event)), "green"),
+            cell(citation_label(log, event.sources), "dim"),
+        )
+    return table
+
+
+def years(rows: Sequence[YearRow], width: int = 30) -> Table:
+    """One row a year: the count, a bar scaled to the busiest year, the organisations."""
+    table = _table("Year", "Events", "", "Companies and organisations")
+    table.columns[1].justify = "right"
+    table.columns[2].no_wrap = True
+    busiest = max((r.count for r in rows), default=1)
+    for row in rows:
+        bar = "█" * max(1, round(row.count / busiest * width))
+        table.add_row(str(row.year), str(row.count), Text(bar, style="cyan"), cell(", ".join(row.companies)))
+    return table
+
+
+def year_matrix(years_: Sequence[int], entities: Sequence[Entity], counts: dict[tuple[int, str], int]) -> Table:
+    """Years down, organisations across, the number of events in each cell."""
+    table = _table("Year", *(printable(e.name) for e in entities))
+    for column in table.columns[1:]:
+        column.justify = "right"
+    for year in years_:
+        table.add_row(str(year), *(str(counts.get((year, e.id), "")) for e in entities))
+    return table
+
+
+def _names_line(entity: Entity | Technology) -> str:
+    names = getattr(entity, "names", {})
+    parts = [f"{code} {name}" for code, name in names.items()]
+    return " · ".join(parts + list(entity.aliases))
+
+
+def _years(activity: Activity) -> str:
+    if activity.first is None:
+        return ""
+    return str(activity.first) if activity.first == activity.last else f"{activity.first}–{activity.last}"
+
+
+def entities(pairs: Sequence[tuple[Entity, Activity]], log: EventLog, with_affiliations: bool = False) -> Table:
+    """Organisations or people with every name, the number of events and the years."""
+    columns = ["ID", "Name", "Other names", "Kind", "Events", "Years"]
+    if with_affiliations:
+        columns[3] = "Affiliations"
+    table = _table(*columns)
+    table.columns[4].justify = "right"
+    for entity, activity in pairs:
+        third = names_of(log.entities[a] for a in entity.affiliations) if with_affiliations else entity.kind
+        table.add_row(
+            cell(entity.id, "dim"), cell(entity.name, "bold"), cell(_names_line(entity)),
+            cell(third), str(activity.count), _years(activity),
+        )
+    return table
+
+
+def technologies(pairs: Sequence[tuple[Technology, Activity]]) -> Table:
+    table = _table("ID", "Name", "Aliases", "Events", "Years")
+    table.columns[3].justify = "right"
+    for tech, activity in pairs:
+        table.add_row(cell(tech.id, "dim"), cell(tech.name, "bold"), cell(_names_line(tech)), str(activity.count), _years(activity))
+    return table
+
+
+def sources(pairs: Sequence[tuple[Source, Activity]]) -> Table:
+    table = _table("ID", "Publisher", "Published", "Author", "Title", "Events")
+    table.columns[5].justify = "right"
+    for source, activity in pairs:
+        table.add_row(
+            cell(source.id, "dim"), cell(source.publisher, "bold"), cell(str(source.published)),
+            cell(source.author), cell(source.title or source.url), str(activity.count),
+        )
+    return table
+
+
+def event_detail(log: EventLog, event: Event) -> RenderableType:
+    """One event in full: every name of every entity, and every citation with its source."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    date = cell(f"{event.date} ({event.date.precision}{', approximate' if event.date.qualifier == '~' else ', uncertain' if event.date.qualifier == '?' else ''})")
+    rows: list[tuple[str, Text]] = [("ID", cell(event.id)), ("Date", date)]
+    if event.date_note:
+        rows.append(("Date note", cell(event.date_note, keep_newlines=True)))
+    if event.place:
+        rows.append(("Place", cell(event.place)))
+    rows.append(("Summary", cell(event.summary, keep_newlines=True)))
+    for entity in log.event_entities(event):
+        label = f"{entity.name} ({entity.kind}, {entity.id})"
+        rows.append(("Entity", cell(label + (f": {_names_line(entity)}" if _names_line(entity) else ""))))
+    for tech in log.event_technologies(event):
+        rows.append(("Technology", cell(f"{tech.name} ({tech.id})")))
+    for citation in event.sources:
+        source = log.sources[citation.source]
+        text = f"{source.publisher}, {source.published}, line {citation.line}"
+        rows.append(("Source", cell(text + (f" <{source.url}>" if source.url else ""))))
+    for label, value in rows:
+        grid.add_row(label, value)
+    return Group(cell(event.title, "bold underline"), Text(""), grid)
+
+
+def problem_report(problems: Sequence[Problem], line_of: Callable[[str, int], str | None]) -> Text:
+    """Each problem as `FILE:LINE:COL: error: message`, then its line with a caret under the
+    value, as compilers print them."""
+    out = Text()
+    for problem in problems:
+        where = problem.location
+        out.append(f"{where}: ", style="bold")
+        out.append("error: ", style="bold red")
+        out.append(printable(problem.message) + "\n")
+        line = line_of(where.path, where.line)
+        if line is None:
+            continue
+        gutter = f"{where.line:>5} | "
+        shown = printable(line.rstrip("\n"))
+        before = printable(line[: where.col - 1])
+        pad = "".join("\t" if ch == "\t" else " " * cell_len(ch) for ch in before)
+        out.append(gutter, style="dim")
+        out.append(shown + "\n")
+        out.append(" " * (len(gutter) - 2) + "| ", style="dim")
+        out.append(pad + "^\n", style="bold red")
+    return out

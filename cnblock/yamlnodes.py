@@ -1,0 +1,136 @@
+"""A safe, position-keeping YAML reader: text -> a tree of Scalar, Seq and Map nodes.
+
+It builds the tree from PyYAML's event stream (libyaml's when present) instead of `yaml.load`:
+nothing is constructed or executed, every scalar keeps its raw text (`2018-03-28` stays a
+string, `no` is not False), duplicate keys are reported at the second key, anchors, aliases and
+tags are refused where they stand, and nesting is capped without recursion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+import yaml
+
+from cnblock.errors import DataError, Location, Problem
+
+MAX_DEPTH = 32
+
+try:  # libyaml's parser is several times faster; the pure one behaves the same
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Scalar:
+    value: str
+    loc: Location
+    plain: bool = True
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in _NULLS
+
+
+@dataclass
+class Seq:
+    loc: Location
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Map:
+    loc: Location
+    items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+    pending: Scalar | None = None
+
+
+Node = Union[Scalar, Seq, Map]
+
+
+def _loc(path: str, mark: yaml.Mark) -> Location:
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _error_location(path: str, text: str, exc: yaml.YAMLError) -> Location:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return _loc(path, mark)
+    position = getattr(exc, "position", 0)  # a ReaderError counts characters
+    before = text[:position]
+    return Location(path, before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1)
+
+
+def _syntax_message(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        parts = [exc.context, exc.problem]
+        return "YAML syntax: " + "; ".join(p for p in parts if p)
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"YAML syntax: character {exc.character!r} is not allowed in a YAML file"
+    return f"YAML syntax: {exc}"
+
+
+def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
+    """Read one YAML document into nodes; return the root (None if empty) and the problems.
+
+    A syntax error or excessive nesting stops the reading and raises DataError; problems that
+    leave the tree usable (duplicate keys, aliases, tags) are returned for the caller to join.
+    """
+    problems: list[Problem] = []
+    stack: list[Seq | Map] = []
+    roots: list[Node] = []
+
+    def attach(node: Node) -> None:
+        if not stack:
+            roots.append(node)
+            return
+        parent = stack[-1]
+        if isinstance(parent, Seq):
+            parent.items.append(node)
+        elif parent.pending is None:
+            if isinstance(node, Scalar):
+                parent.pending = node
+            else:
+                problems.append(Problem(node.loc, "a key must be plain text, not a list or mapping"))
+                parent.pending = Scalar("", node.loc)
+        else:
+            key, parent.pending = parent.pending, None
+            if key.value in parent.items:
+                first = parent.items[key.value][0].loc.line
+                problems.append(Problem(key.loc, f"duplicate key '{key.value}' (first at line {first})"))
+            elif key.value:
+                parent.items[key.value] = (key, node)
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            here = _loc(path, event.start_mark)
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out"))
+                attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
+                continue
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                problems.append(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and _explicit_tag(event):
+                problems.append(Problem(here, f"tags ({event.tag}) are not allowed"))
+            if isinstance(event, yaml.ScalarEvent):
+                attach(Scalar(event.value, here, plain=not event.style))  # libyaml: '', pure: None
+            elif isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise DataError([Problem(here, f"nesting deeper than {MAX_DEPTH} levels")])
+                stack.append(Seq(here) if isinstance(event, yaml.SequenceStartEvent) else Map(here))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                attach(stack.pop())
+            elif isinstance(event, yaml.DocumentStartEvent) and roots:
+                raise DataError([Problem(here, "only one YAML document is allowed in a file")])
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(_error_location(path, text, exc), _syntax_message(exc))]) from None
+    return (roots[0] if roots else None), problems
+
+
+def _explicit_tag(event: yaml.NodeEvent) -> bool:
+    # libyaml reports the non-specific tag "!" on quoted scalars; that is not a user's tag
+    return event.tag is not None and event.tag != "!"

@@ -1,0 +1,43 @@
+"""Shared fixtures: the shipped log, the seed texts (when CNBLOCK_SEEDS names them), a runner."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cnblock import loader
+from cnblock.cli import app
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    return loader.load([str(loader.default_data_file())])
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The folder with the article texts; the test is skipped, saying why, without it."""
+    folder = os.environ.get("CNBLOCK_SEEDS")
+    if not folder:
+        pytest.skip("CNBLOCK_SEEDS is not set: the article texts are not part of the project")
+    if not Path(folder).is_dir():
+        pytest.fail(f"CNBLOCK_SEEDS names {folder}, which is not a folder")
+    return Path(folder)
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Run the CLI in-process with a clean environment; returns the Result."""
+    monkeypatch.delenv("CNBLOCK_DATA", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict | None = None):
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return invoke

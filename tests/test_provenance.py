@@ -1,0 +1,121 @@
+"""The log against the article texts: fingerprints, cited lines, and years the lines state.
+
+Needs the texts: set CNBLOCK_SEEDS to their folder (.ci/run does)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cnblock import loader, provenance
+
+REPO = Path(__file__).parent.parent
+
+
+def test_the_shipped_log_passes_every_provenance_check(shipped, seeds):
+    assert provenance.check(shipped, seeds) == []
+
+
+def test_every_citation_is_a_non_blank_line_of_its_text(shipped, seeds):
+    texts = {s.id: (seeds / s.seed).read_text("utf-8").split("\n") for s in shipped.sources.values()}
+    for event in shipped.events:
+        for citation in event.sources:
+            lines = texts[citation.source]
+            assert 1 <= citation.line <= len(lines), event.id
+            assert lines[citation.line - 1].strip(), f"{event.id} cites blank line {citation.line}"
+
+
+# Each event's date must be found in what it cites: the year (as digits), and the month where
+# the article writes it as "N월" on the same line. Events that resolve a relative date explain
+# themselves in date_note, which is required for them.
+
+def test_dated_events_rest_on_lines_that_state_the_date(shipped, seeds):
+    texts = {s.id: (seeds / s.seed).read_text("utf-8").split("\n") for s in shipped.sources.values()}
+    for event in shipped.events:
+        cited = " ".join(texts[c.source][c.line - 1] for c in event.sources)
+        if event.date_note:
+            continue
+        assert str(event.date.year) in cited, event.id
+        if event.date.month:
+            assert re.search(rf"{event.date.year}년 {event.date.month}월", cited), event.id
+
+
+def test_no_sentence_of_the_articles_is_copied_into_the_project(seeds):
+    """Any 30 characters of an article sentence found in a tracked file is a copy."""
+    fragments = set()
+    for text in (p.read_text("utf-8") for p in seeds.glob("*.txt")):
+        for piece in re.split(r"(?<=[.?!다])\s+|\n", text):
+            piece = piece.strip()
+            if len(piece) >= 30 and piece[-1] in '.?!다”"':
+                fragments.add(piece[:30])
+    assert fragments
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True, text=True)
+    files = [REPO / f for f in listed.stdout.split("\n") if f] if listed.returncode == 0 else list(REPO.rglob("*.*"))
+    for path in files:
+        if path.is_file() and path.suffix in {".py", ".md", ".yaml", ".txt", ".toml", ".json", ""}:
+            body = path.read_text("utf-8", "replace")
+            assert not [f for f in fragments if f in body], path
+
+
+@pytest.fixture
+def texts_copy(seeds, tmp_path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds, folder)
+    return folder
+
+
+def test_an_altered_text_fails_its_fingerprint(shipped, texts_copy):
+    target = texts_copy / shipped.sources["money-today-2018"].seed
+    target.write_text(target.read_text("utf-8") + " ", "utf-8")
+    problems = provenance.check(shipped, texts_copy)
+    assert len(problems) == 1
+    assert problems[0].location == shipped.sources["money-today-2018"].where["sha256"]
+    assert "has sha256" in problems[0].message
+
+
+def test_a_missing_text_is_reported_at_the_seed(shipped, texts_copy):
+    (texts_copy / shipped.sources["coindesk-korea-2020"].seed).unlink()
+    (problem,) = provenance.check(shipped, texts_copy)
+    assert problem.location == shipped.sources["coindesk-korea-2020"].where["seed"]
+    assert problem.message.startswith("seed text '000_7d43030e67baad3b.txt' is not in ")
+
+
+def _log_citing(tmp_path: Path, line: int, date: str = "2018", note: str = "") -> Path:
+    path = tmp_path / "cite.yaml"
+    path.write_text(
+        (REPO / "data" / "events.yaml").read_text("utf-8").split("\nevents:\n")[0]
+        + "\nevents:\n"
+        + f"  - id: probe\n    date: '{date}'\n    title: A probe\n    summary: Probe.\n"
+        + (f"    date_note: {note}\n" if note else "")
+        + f"    sources: [{{source: money-today-2018, line: {line}}}]\n",
+        "utf-8",
+    )
+    return path
+
+
+def test_a_line_past_the_end_is_reported(tmp_path, seeds):
+    log = loader.load([str(_log_citing(tmp_path, 99))])
+    (problem,) = provenance.check(log, seeds)
+    assert problem.message == "line 99 is past the end of 002_d5b686126462e90b.txt (31 lines)"
+    assert problem.location == log.events[0].sources[0].where["line"]
+
+
+def test_a_blank_line_is_reported(tmp_path, seeds):
+    log = loader.load([str(_log_citing(tmp_path, 2))])
+    (problem,) = provenance.check(log, seeds)
+    assert problem.message == "line 2 of 002_d5b686126462e90b.txt is blank"
+
+
+def test_a_year_the_lines_never_state_needs_a_date_note(tmp_path, seeds):
+    log = loader.load([str(_log_citing(tmp_path, 12, date="1987"))])
+    (problem,) = provenance.check(log, seeds)
+    assert problem.message.startswith("no cited line states the year 1987")
+    assert problem.location == log.events[0].where["date"]
+    explained = loader.load([str(_log_citing(tmp_path, 12, date="1987", note="Explained here."))])
+    assert provenance.check(explained, seeds) == []
+    stated = loader.load([str(_log_citing(tmp_path, 12, date="1986"))])
+    assert provenance.check(stated, seeds) == []
