@@ -3,7 +3,6 @@
 import functools
 import inspect
 import sys
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Callable, Optional
@@ -11,7 +10,7 @@ from typing import Annotated, Callable, Optional
 import typer
 from typer.core import TyperGroup
 
-from cnblock import __version__, export, loader, provenance, query, render
+from cnblock import __version__, loader, query, render
 from cnblock.errors import CnblockError, DataError
 from cnblock.model import ENTITY_KINDS, EventLog
 
@@ -36,10 +35,12 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class _State:
-    data: list[str] = field(default_factory=list)
-    log: EventLog | None = None
+    """What the global options chose, and the log once a command has loaded it."""
+
+    def __init__(self, data: list[str]):
+        self.data = data
+        self.log: EventLog | None = None
 
     def load(self) -> EventLog:
         if self.log is None:
@@ -50,7 +51,15 @@ class _State:
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr)
+    # Data is never markup: nothing in a cell is parsed for [tags], :emoji: or highlighted.
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+def _export():
+    """The export module, imported only by the commands and formats that write files."""
+    from cnblock import export
+
+    return export
 
 
 def _report(exc: CnblockError) -> None:
@@ -74,12 +83,13 @@ class Format(str, Enum):
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table for people, json or csv for scripts.")]
 
 
-def _emit(fmt: Format, table: Callable, json: Callable[[], object], csv: Callable[[], str]) -> None:
+def _emit(fmt: Format, table: Callable, json: Callable[[], object], csv: Callable[[], str], empty: bool = False) -> None:
+    """Print once, in the format asked for; an empty table is not printed at all."""
     if fmt is Format.json:
-        _write(export.to_json(json()))
+        _write(_export().to_json(json()))
     elif fmt is Format.csv:
         _write(csv())
-    else:
+    elif not empty:
         _console().print(table())
 
 
@@ -171,10 +181,13 @@ def timeline(
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N events.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Show events in date order, grouped by year."""
+    """Show events in date order, grouped by year.
+
+    Filters of different kinds must all match; a filter given twice matches either value.
+    """
     log, events = _select(ctx, filters)
     events = (events[::-1] if reverse else events)[:limit]
-    _emit(fmt, lambda: render.timeline(log, events, long), lambda: [export.event_record(log, e) for e in events], lambda: export.events_csv(log, events))
+    _emit(fmt, lambda: render.timeline(log, events, long), lambda: [_export().event_record(log, e) for e in events], lambda: _export().events_csv(log, events), empty=not events)
 
 
 class By(str, Enum):
@@ -195,11 +208,11 @@ def years(
     if by is By.company:
         years_, entities, counts = query.year_matrix(log, events, top)
         rows = [{"year": y} | {e.name: counts.get((y, e.id), 0) for e in entities} for y in years_]
-        _emit(fmt, lambda: render.year_matrix(years_, entities, counts), lambda: rows, lambda: export.to_csv(rows, ["year", *(e.name for e in entities)]))
+        _emit(fmt, lambda: render.year_matrix(years_, entities, counts), lambda: rows, lambda: _export().to_csv(rows, ["year", *(e.name for e in entities)]), empty=not events)
         return
     rows = query.years(log, events)
     records = [{"year": r.year, "events": r.count, "companies": list(r.companies)} for r in rows]
-    _emit(fmt, lambda: render.years(rows), lambda: records, lambda: export.to_csv(records, ["year", "events", "companies"]))
+    _emit(fmt, lambda: render.years(rows), lambda: records, lambda: _export().to_csv(records, ["year", "events", "companies"]), empty=not events)
 
 
 @app.command(epilog="Example: cnblock show byd-first-developer-conference")
@@ -211,8 +224,7 @@ def show(
     """Show one event in full: every name, the date note and every citation."""
     log = ctx.obj.load()
     event = query.find_event(log, event_id)
-    record = export.event_record(log, event)
-    _emit(fmt, lambda: render.event_detail(log, event), lambda: record, lambda: export.events_csv(log, [event]))
+    _emit(fmt, lambda: render.event_detail(log, event), lambda: _export().event_record(log, event), lambda: _export().events_csv(log, [event]))
 
 
 def _listing(ctx: typer.Context, filters: query.Filters, records_of: Callable, stats_of: Callable) -> list[tuple]:
@@ -234,8 +246,8 @@ def companies(
         raise typer.BadParameter(f"'{kind}' is not a kind of organisation", param_hint="--kind")
     pairs = _listing(ctx, filters, query.organisations, query.entity_activity)
     pairs = [(e, a) for e, a in pairs if kind is None or e.kind == kind]
-    records = [export.entity_record(e, a) for e, a in pairs]
-    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load()), lambda: records, lambda: export.to_csv(records))
+    records = lambda: [_export().entity_record(e, a) for e, a in pairs]  # noqa: E731
+    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load()), records, lambda: _export().to_csv(records()), empty=not pairs)
 
 
 @app.command(epilog="Example: cnblock people --company Meituan")
@@ -243,8 +255,8 @@ def companies(
 def people(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the people named in the log, with their affiliations."""
     pairs = _listing(ctx, filters, query.people, query.entity_activity)
-    records = [export.entity_record(e, a) for e, a in pairs]
-    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load(), with_affiliations=True), lambda: records, lambda: export.to_csv(records))
+    records = lambda: [_export().entity_record(e, a) for e, a in pairs]  # noqa: E731
+    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load(), with_affiliations=True), records, lambda: _export().to_csv(records()), empty=not pairs)
 
 
 @app.command(epilog="Example: cnblock tech --company Meituan")
@@ -252,8 +264,8 @@ def people(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Forma
 def tech(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the technologies, with how often and when they appear."""
     pairs = _listing(ctx, filters, lambda log: log.technologies.values(), query.technology_activity)
-    records = [export.technology_record(t, a) for t, a in pairs]
-    _emit(fmt, lambda: render.technologies(pairs), lambda: records, lambda: export.to_csv(records))
+    records = lambda: [_export().technology_record(t, a) for t, a in pairs]  # noqa: E731
+    _emit(fmt, lambda: render.technologies(pairs), records, lambda: _export().to_csv(records()), empty=not pairs)
 
 
 @app.command(epilog="Example: cnblock sources --format json")
@@ -261,8 +273,8 @@ def tech(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.
 def sources(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the articles the events cite."""
     pairs = _listing(ctx, filters, lambda log: log.sources.values(), query.source_activity)
-    records = [export.source_record(s, a) for s, a in pairs]
-    _emit(fmt, lambda: render.sources(pairs), lambda: records, lambda: export.to_csv(records))
+    records = lambda: [_export().source_record(s, a) for s, a in pairs]  # noqa: E731
+    _emit(fmt, lambda: render.sources(pairs), records, lambda: _export().to_csv(records()), empty=not pairs)
 
 
 @app.command(epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock validate my-events.yaml")
@@ -272,6 +284,8 @@ def validate(
 ) -> None:
     """Check data files and report every problem at its FILE:LINE:COL."""
     paths = [str(f) for f in files] if files else loader.data_files(ctx.obj.data)
+    from cnblock import provenance
+
     log, problems = provenance.validate(paths)
     out = _console()
     if problems:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Iterable, Sequence
 
 from cnblock.model import Entity, Event, EventLog, Source, Technology
@@ -83,6 +82,8 @@ def source_record(source: Source, activity: Activity | None = None) -> Record:
 
 
 def to_json(value: Any) -> str:
+    import json
+
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -6,7 +6,6 @@ folder named by CNBLOCK_SEEDS holds them on machines that may have them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -25,6 +24,8 @@ def seeds_folder() -> Path | None:
 
 def seed_lines(log: EventLog, folder: Path, problems: list[Problem]) -> dict[str, list[str]]:
     """The lines of each source's seed text by source id; records missing or altered texts."""
+    import hashlib
+
     texts = {}
     for source in log.sources.values():
         if not source.seed:

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, fields
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from cnblock.errors import UsageError
 from cnblock.model import Entity, Event, EventLog, PartialDate, Technology
 from cnblock.suggest import did_you_mean
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """What the user asked for, as typed: names are resolved by `select`."""
 
     company: tuple[str, ...] = ()
@@ -33,11 +31,10 @@ class Filters:
     def describe(self) -> str:
         """The filters in words, in the order of the command line: 'company BYD, year 2018'."""
         parts = []
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name, value in zip(self._fields, self):
             values = value if isinstance(value, tuple) else (value,) if value else ()
             if values:
-                parts.append(f"{f.name} {' or '.join(values)}")
+                parts.append(f"{name} {' or '.join(values)}")
         return ", ".join(parts) if parts else "none"
 
     @property
@@ -151,8 +148,7 @@ def find_event(log: EventLog, event_id: str) -> Event:
     raise UsageError(f"no event '{event_id}'{did_you_mean(event_id, [e.id for e in log.events])}")
 
 
-@dataclass(frozen=True)
-class Activity:
+class Activity(NamedTuple):
     """How often something appears in a set of events, and in which years."""
 
     id: str
@@ -187,8 +183,7 @@ def listed(records: Iterable, stats: dict[str, Activity], everything: bool) -> l
     return [(r, stats.get(r.id, empty)) for r in records if everything or r.id in stats]
 
 
-@dataclass(frozen=True)
-class YearRow:
+class YearRow(NamedTuple):
     year: int
     count: int
     companies: tuple[str, ...]

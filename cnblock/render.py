@@ -44,8 +44,12 @@ def cell(text: str | None, style: str = "", keep_newlines: bool = False) -> Text
     return Text(printable(text or "", keep_newlines), style=style)
 
 
-def names_of(records: Iterable[Entity | Technology]) -> str:
-    return ", ".join(r.name for r in records)
+def names_of(records: Iterable[Entity | Technology], limit: int | None = None) -> str:
+    """Names joined with commas; past `limit`, the rest counted as 'and N more'."""
+    names = [r.name for r in records]
+    if limit is not None and len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
 
 
 def citation_label(log: EventLog, citations: Sequence[Citation]) -> str:
@@ -60,19 +64,20 @@ def citation_label(log: EventLog, citations: Sequence[Citation]) -> str:
     return "; ".join(parts)
 
 
-def _table(*columns: str, **options) -> Table:
+def _table(*columns: str, keep: Sequence[int] = (), **options) -> Table:
+    """A table whose columns fold long words; the columns numbered in `keep` never wrap."""
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, **options)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for index, column in enumerate(columns):
+        table.add_column(column, overflow="fold", no_wrap=index in keep)
     return table
 
 
-def timeline(log: EventLog, events: Sequence[Event], long: bool = False) -> Table:
-    """Events in the given order under a heading row for each year."""
-    table = _table("Date", "Event", "Who", "Technology", "Source", expand=True)
-    for column, ratio in zip(table.columns, (None, 5, 3, 2, 2)):
+def timeline(log: EventLog, events: Sequence[Event], long: bool = False, names: int = 6) -> Table:
+    """Events in the given order under a heading row for each year; `long` adds summaries,
+    date notes and every name (otherwise at most `names` names an event)."""
+    table = _table("Date", "Event", "Who", "Technology", "Source", keep=(0,), expand=True)
+    for column, ratio in zip(table.columns[1:], (4, 3, 2, 2)):
         column.ratio = ratio
-    table.columns[0].no_wrap = True
     year = None
     for event in events:
         if event.date.year != year:
@@ -90,22 +95,24 @@ def timeline(log: EventLog, events: Sequence[Event], long: bool = False) -> Tabl
         table.add_row(
             cell(str(event.date)),
             body,
-            cell(names_of(log.event_entities(event))),
+            cell(names_of(log.event_entities(event), None if long else names)),
             cell(names_of(log.event_technologies(event)), "green"),
             cell(citation_label(log, event.sources), "dim"),
         )
     return table
 
 
-def years(rows: Sequence[YearRow], width: int = 30) -> Table:
-    """One row a year: the count, a bar scaled to the busiest year, the organisations."""
-    table = _table("Year", "Events", "", "Companies and organisations")
+def years(rows: Sequence[YearRow], width: int = 30, names: int = 6) -> Table:
+    """One row a year: the count, a bar scaled to the busiest year, the busiest organisations."""
+    table = _table("Year", "Events", "", "Companies and organisations", keep=(0, 1, 2))
     table.columns[1].justify = "right"
-    table.columns[2].no_wrap = True
     busiest = max((r.count for r in rows), default=1)
     for row in rows:
         bar = "█" * max(1, round(row.count / busiest * width))
-        table.add_row(str(row.year), str(row.count), Text(bar, style="cyan"), cell(", ".join(row.companies)))
+        shown = ", ".join(row.companies[:names])
+        if len(row.companies) > names:
+            shown += f" and {len(row.companies) - names} more"
+        table.add_row(str(row.year), str(row.count), Text(bar, style="cyan"), cell(shown))
     return table
 
 
@@ -136,7 +143,7 @@ def entities(pairs: Sequence[tuple[Entity, Activity]], log: EventLog, with_affil
     columns = ["ID", "Name", "Other names", "Kind", "Events", "Years"]
     if with_affiliations:
         columns[3] = "Affiliations"
-    table = _table(*columns)
+    table = _table(*columns, keep=(0, 4, 5))
     table.columns[4].justify = "right"
     for entity, activity in pairs:
         third = names_of(log.entities[a] for a in entity.affiliations) if with_affiliations else entity.kind
@@ -148,7 +155,7 @@ def entities(pairs: Sequence[tuple[Entity, Activity]], log: EventLog, with_affil
 
 
 def technologies(pairs: Sequence[tuple[Technology, Activity]]) -> Table:
-    table = _table("ID", "Name", "Aliases", "Events", "Years")
+    table = _table("ID", "Name", "Aliases", "Events", "Years", keep=(0, 3, 4))
     table.columns[3].justify = "right"
     for tech, activity in pairs:
         table.add_row(cell(tech.id, "dim"), cell(tech.name, "bold"), cell(_names_line(tech)), str(activity.count), _years(activity))
@@ -156,7 +163,7 @@ def technologies(pairs: Sequence[tuple[Technology, Activity]]) -> Table:
 
 
 def sources(pairs: Sequence[tuple[Source, Activity]]) -> Table:
-    table = _table("ID", "Publisher", "Published", "Author", "Title", "Events")
+    table = _table("ID", "Publisher", "Published", "Author", "Title or address", "Events", keep=(0, 2, 5))
     table.columns[5].justify = "right"
     for source, activity in pairs:
         table.add_row(
@@ -171,7 +178,8 @@ def event_detail(log: EventLog, event: Event) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    date = cell(f"{event.date} ({event.date.precision}{', approximate' if event.date.qualifier == '~' else ', uncertain' if event.date.qualifier == '?' else ''})")
+    quality = {"~": ", approximate", "?": ", uncertain"}.get(event.date.qualifier, "")
+    date = cell(f"{event.date} (known to the {event.date.precision}{quality})")
     rows: list[tuple[str, Text]] = [("ID", cell(event.id)), ("Date", date)]
     if event.date_note:
         rows.append(("Date note", cell(event.date_note, keep_newlines=True)))

@@ -8,7 +8,6 @@ tags are refused where they stand, and nesting is capped without recursion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Union
 
 import yaml
@@ -25,28 +24,32 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass
 class Scalar:
-    value: str
-    loc: Location
-    plain: bool = True
+    __slots__ = ("value", "loc", "plain")
+
+    def __init__(self, value: str, loc: Location, plain: bool = True):
+        self.value, self.loc, self.plain = value, loc, plain
 
     @property
     def is_null(self) -> bool:
         return self.plain and self.value in _NULLS
 
 
-@dataclass
 class Seq:
-    loc: Location
-    items: list[Node] = field(default_factory=list)
+    __slots__ = ("loc", "items")
+
+    def __init__(self, loc: Location):
+        self.loc: Location = loc
+        self.items: list[Node] = []
 
 
-@dataclass
 class Map:
-    loc: Location
-    items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
-    pending: Scalar | None = None
+    __slots__ = ("loc", "items", "pending")
+
+    def __init__(self, loc: Location):
+        self.loc: Location = loc
+        self.items: dict[str, tuple[Scalar, Node]] = {}
+        self.pending: Scalar | None = None
 
 
 Node = Union[Scalar, Seq, Map]
@@ -107,7 +110,13 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                attach(stack.pop())
+                continue
             here = _loc(path, event.start_mark)
+            if isinstance(event, yaml.ScalarEvent) and event.anchor is None and not _explicit_tag(event):
+                attach(Scalar(event.value, here, plain=not event.style))  # libyaml: '', pure: None
+                continue
             if isinstance(event, yaml.AliasEvent):
                 problems.append(Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out"))
                 attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
@@ -122,8 +131,6 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                 if len(stack) >= MAX_DEPTH:
                     raise DataError([Problem(here, f"nesting deeper than {MAX_DEPTH} levels")])
                 stack.append(Seq(here) if isinstance(event, yaml.SequenceStartEvent) else Map(here))
-            elif isinstance(event, yaml.CollectionEndEvent):
-                attach(stack.pop())
             elif isinstance(event, yaml.DocumentStartEvent) and roots:
                 raise DataError([Problem(here, "only one YAML document is allowed in a file")])
     except yaml.YAMLError as exc:

@@ -35,9 +35,10 @@ def seeds() -> Path:
 def run(monkeypatch):
     """Run the CLI in-process with a clean environment; returns the Result."""
     monkeypatch.delenv("CNBLOCK_DATA", raising=False)
+    monkeypatch.setenv("COLUMNS", "160")  # wide enough that a title stays on one line
     runner = CliRunner()
 
     def invoke(*args: str, env: dict | None = None):
-        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False, prog_name="cnblock")
 
     return invoke

@@ -1,0 +1,223 @@
+"""The explorer commands through the CLI, against the shipped log: which events come back."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BYD = [
+    "byd-founded-as-battery-maker",
+    "vechain-byd-carbon-bank-poc",
+    "byd-first-developer-conference",
+    "byd-blockchain-carbon-credits",
+    "amo-labs-carmomile-byd",
+    "amo-labs-data-exchange-pilot",
+    "byd-meituan-slow-adopters",
+    "byd-largest-ev-maker",
+    "byd-carbon-bank-not-commercialised",
+]
+
+
+def events(run, *args: str) -> list[str]:
+    result = run("timeline", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return [e["id"] for e in json.loads(result.stdout)]
+
+
+@pytest.mark.parametrize("name", ["BYD", "byd", "비야디", "比亚迪"])
+def test_company_by_any_name(run, name):
+    assert events(run, "--company", name) == BYD
+
+
+def test_company_in_chinese_and_korean_for_meituan(run):
+    assert events(run, "--company", "美团点评") == events(run, "--company", "메이퇀뎬핑") == events(run, "-c", "meituan")
+    assert "meituan-digital-yuan-retail-test" in events(run, "--company", "美团")
+
+
+def test_person_filter(run):
+    assert events(run, "--person", "王兴") == [
+        "wang-xing-invests-in-bitcoin",
+        "wang-xing-praises-libra",
+        "wang-xing-meets-buterin",
+        "meituan-no-official-blockchain-moves",
+    ]
+    assert events(run, "--person", "주페이장") == events(run, "--person", "Zhu Peijiang")
+
+
+def test_year_and_range(run):
+    assert len(events(run, "--year", "2018")) == 22
+    assert events(run, "--year", "2013..2015") == ["wang-xing-invests-in-bitcoin"]
+    assert events(run, "-y", "1986", "-y", "1995") == ["programme-863-launched", "byd-founded-as-battery-maker"]
+
+
+def test_since_and_until(run):
+    assert events(run, "--since", "2019-10", "--until", "2019-11") == [
+        "wang-xing-praises-libra",  # 2019, at year precision, overlaps
+        "wang-xing-meets-buterin",
+        "foodie-continent-speculation",
+        "amo-labs-carmomile-byd",
+    ]
+
+
+def test_tech_by_alias(run):
+    assert events(run, "--tech", "DCEP") == events(run, "--tech", "디지털 위안") == ["meituan-digital-yuan-retail-test"]
+
+
+def test_grep_in_every_language(run):
+    assert events(run, "--grep", "吃货") == ["foodie-continent-speculation"]
+    assert events(run, "--grep", "CARBON-BANK") == ["vechain-byd-carbon-bank-poc", "byd-carbon-bank-not-commercialised"]
+
+
+def test_source_filter(run):
+    assert len(events(run, "--source", "money-today-2018")) == 16
+    assert len(events(run, "--source", "coindesk-korea-2020")) == 25
+
+
+def test_filters_combine(run):
+    assert events(run, "--company", "Meituan", "--year", "2018") == ["wang-huiwen-blockchain-rift", "meituan-first-finance-abs"]
+    assert events(run, "--company", "BYD", "--company", "Meituan", "--tech", "carbon credits", "--since", "2018-06") == [
+        "byd-blockchain-carbon-credits",
+        "byd-carbon-bank-not-commercialised",
+    ]
+
+
+def test_reverse_and_limit(run):
+    assert events(run, "--company", "BYD", "--reverse", "--limit", "2") == BYD[::-1][:2]
+
+
+def test_unknown_company_is_a_usage_error_with_a_suggestion(run):
+    result = run("timeline", "--company", "BYDD")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "cnblock: unknown company 'BYDD'; did you mean 'BYD'?\n"
+
+
+def test_nothing_matching_is_said_on_stderr_and_exits_0(run):
+    result = run("timeline", "--company", "BYD", "--year", "2016")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no events match\n")
+    as_json = run("timeline", "--company", "BYD", "--year", "2016", "--format", "json")
+    assert as_json.stdout == "[]\n"
+
+
+def test_timeline_table_shows_dates_at_their_precision(run):
+    out = run("timeline", "--company", "BYD").stdout
+    assert "1995   " in out and "1995-01" not in out
+    assert "2018-09   BYD holds its first developer" in out
+    assert "CoinDesk Korea l.16" in out
+
+
+def test_timeline_long_adds_summary_and_date_note(run):
+    out = run("timeline", "--company", "BYD", "--year", "2020", "--long").stdout
+    assert "29 July 2020 or later" in " ".join(out.split())
+
+
+def test_event_json_carries_the_contract_fields(run):
+    (record,) = json.loads(run("timeline", "--grep", "吃货", "--format", "json").stdout)
+    assert record["date"] == "2019-10" and record["date_precision"] == "month"
+    assert record["date_note"].startswith('"At the time" refers to')
+    assert {"id": "meituan-dianping", "name": "Meituan Dianping", "kind": "company", "names": {"ko": "메이퇀뎬핑", "zh": "美团点评"}} in record["entities"]
+    assert record["technologies"] == [{"id": "blockchain", "name": "Blockchain"}]
+    assert record["sources"] == [{"source": "coindesk-korea-2020", "publisher": "CoinDesk Korea", "line": 43}]
+
+
+def test_csv_has_a_header_and_a_row_an_event(run):
+    lines = run("timeline", "--company", "BYD", "--format", "csv").stdout.splitlines()
+    assert lines[0] == "id,date,title,companies,people,technologies,sources,place,date_note,summary"
+    assert lines[1].startswith("byd-founded-as-battery-maker,1995,Wang Chuanfu founds the battery maker from which BYD grew,BYD,Wang Chuanfu,,")
+    assert len(lines) == 1 + len(BYD)
+
+
+def test_years(run):
+    rows = json.loads(run("years", "--format", "json").stdout)
+    assert [(r["year"], r["events"]) for r in rows] == [(1986, 1), (1995, 1), (2013, 1), (2016, 2), (2018, 22), (2019, 4), (2020, 10)]
+    table = run("years").stdout
+    assert "2018       22   ██████████████████████████████" in table
+
+
+def test_years_by_company(run):
+    rows = json.loads(run("years", "--by", "company", "--company", "BYD", "--top", "1", "--format", "json").stdout)
+    assert rows == [{"year": 1995, "BYD": 1}, {"year": 2018, "BYD": 3}, {"year": 2019, "BYD": 1}, {"year": 2020, "BYD": 4}]
+
+
+def test_show_an_event_in_full(run):
+    out = run("show", "amo-labs-data-exchange-pilot").stdout
+    for text in ["AMO Labs opens a pilot exchange", "2020 (known to the year)", "ko 아모랩스", "ko 비야디 · zh 比亚迪", "CoinDesk Korea, 2020, line 24", "idxno=71722"]:
+        assert text in " ".join(out.split()), out
+
+
+def test_show_an_unknown_event_suggests(run):
+    result = run("show", "byd-first-developer-conferense")
+    assert result.exit_code == 2
+    assert result.stderr == "cnblock: no event 'byd-first-developer-conferense'; did you mean 'byd-first-developer-conference'?\n"
+
+
+def test_companies_people_tech_and_sources(run):
+    companies = json.loads(run("companies", "--kind", "university", "--format", "json").stdout)
+    assert [c["id"] for c in companies] == ["peking-university", "tsinghua-university", "bupt", "beihang-university"]
+    assert companies[0]["names"] == {"ko": "베이징대", "zh": "北京大学"} and companies[0]["events"] == 1
+    people = json.loads(run("people", "--company", "BYD", "--format", "json").stdout)
+    assert [(p["id"], p["affiliations"]) for p in people] == [("wang-chuanfu", ["byd"])]
+    tech = json.loads(run("tech", "--format", "json").stdout)
+    assert next(t for t in tech if t["id"] == "blockchain")["events"] == 30
+    sources = json.loads(run("sources", "--format", "json").stdout)
+    assert [(s["id"], s["events"], s["published"]) for s in sources] == [("coindesk-korea-2020", 25, "2020"), ("money-today-2018", 16, "2018-03-28")]
+    assert "ko 베이징대 · zh 北京大学" in " ".join(run("companies", "--kind", "university").stdout.split())
+
+
+def test_companies_refuses_an_unknown_kind(run):
+    result = run("companies", "--kind", "person")
+    assert result.exit_code == 2
+    assert "'person' is not a kind of organisation" in result.stderr
+
+
+def test_no_arguments_show_the_overview(run):
+    result = run()
+    assert result.exit_code == 0
+    assert "Usage: cnblock" in result.stdout
+    panel = result.stdout.split("Commands")[1]
+    listed = [line.split()[1] for line in panel.splitlines() if line.startswith("│ ") and not line.startswith("│  ")]
+    assert listed == ["timeline", "years", "show", "companies", "people", "tech", "sources", "validate"], result.stdout
+
+
+@pytest.mark.parametrize("command", ["timeline", "years", "show", "companies", "people", "tech", "sources", "validate"])
+def test_every_command_has_a_summary_and_an_example(run, command):
+    out = run(command, "--help").stdout
+    assert f"Example: cnblock" in out or f"Example: CNBLOCK_SEEDS" in out, out
+    assert "Usage: cnblock " + command in out
+
+
+def test_completion_offers_names(monkeypatch):
+    from cnblock import cli
+
+    monkeypatch.delenv("CNBLOCK_DATA", raising=False)
+    assert "Meituan Dianping" in cli._complete("company")("mei")
+    assert cli._complete("tech")("dig") == ["Digital yuan", "digital-yuan"]
+    assert cli._complete("person")("wang x") == ["Wang Xing"]
+
+
+def test_table_output_has_no_escape_codes_when_not_a_terminal(run):
+    out = run("timeline", "--company", "BYD").stdout + run("years").stdout
+    assert "\x1b" not in out
+
+
+def test_python_dash_m_and_a_closed_pipe(tmp_path):
+    proc = subprocess.run(
+        f"'{sys.executable}' -m cnblock timeline --format csv | head -1",
+        shell=True, capture_output=True, text=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    assert proc.stdout == "id,date,title,companies,people,technologies,sources,place,date_note,summary\n"
+    assert proc.stderr == ""
+
+
+@pytest.mark.skipif(not (Path(sys.executable).parent / "cnblock").exists(), reason="cnblock is not installed beside this Python")
+def test_the_installed_command_works_from_any_folder(tmp_path):
+    script = Path(sys.executable).parent / "cnblock"
+    proc = subprocess.run([str(script), "timeline", "--company", "BYD", "--format", "json"], capture_output=True, text=True, cwd=tmp_path)
+    assert [e["id"] for e in json.loads(proc.stdout)] == BYD, proc.stderr
