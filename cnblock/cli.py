@@ -10,7 +10,7 @@ from typing import Annotated, Callable, Optional
 import typer
 from typer.core import TyperGroup
 
-from cnblock import __version__, loader, query, render
+from cnblock import __version__, export, loader, query, render
 from cnblock.errors import CnblockError, DataError
 from cnblock.model import ENTITY_KINDS, EventLog
 
@@ -55,12 +55,6 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
-def _export():
-    """The export module, imported only by the commands and formats that write files."""
-    from cnblock import export
-
-    return export
-
 
 def _report(exc: CnblockError) -> None:
     err = _console(stderr=True)
@@ -86,7 +80,7 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table for 
 def _emit(fmt: Format, table: Callable, json: Callable[[], object], csv: Callable[[], str], empty: bool = False) -> None:
     """Print once, in the format asked for; an empty table is not printed at all."""
     if fmt is Format.json:
-        _write(_export().to_json(json()))
+        _write(export.to_json(json()))
     elif fmt is Format.csv:
         _write(csv())
     elif not empty:
@@ -187,7 +181,7 @@ def timeline(
     """
     log, events = _select(ctx, filters)
     events = (events[::-1] if reverse else events)[:limit]
-    _emit(fmt, lambda: render.timeline(log, events, long), lambda: [_export().event_record(log, e) for e in events], lambda: _export().events_csv(log, events), empty=not events)
+    _emit(fmt, lambda: render.timeline(log, events, long), lambda: [export.event_record(log, e) for e in events], lambda: export.events_csv(log, events), empty=not events)
 
 
 class By(str, Enum):
@@ -208,11 +202,11 @@ def years(
     if by is By.company:
         years_, entities, counts = query.year_matrix(log, events, top)
         rows = [{"year": y} | {e.name: counts.get((y, e.id), 0) for e in entities} for y in years_]
-        _emit(fmt, lambda: render.year_matrix(years_, entities, counts), lambda: rows, lambda: _export().to_csv(rows, ["year", *(e.name for e in entities)]), empty=not events)
+        _emit(fmt, lambda: render.year_matrix(years_, entities, counts), lambda: rows, lambda: export.to_csv(rows, ["year", *(e.name for e in entities)]), empty=not events)
         return
     rows = query.years(log, events)
     records = [{"year": r.year, "events": r.count, "companies": list(r.companies)} for r in rows]
-    _emit(fmt, lambda: render.years(rows), lambda: records, lambda: _export().to_csv(records, ["year", "events", "companies"]), empty=not events)
+    _emit(fmt, lambda: render.years(rows), lambda: records, lambda: export.to_csv(records, ["year", "events", "companies"]), empty=not events)
 
 
 @app.command(epilog="Example: cnblock show byd-first-developer-conference")
@@ -224,7 +218,7 @@ def show(
     """Show one event in full: every name, the date note and every citation."""
     log = ctx.obj.load()
     event = query.find_event(log, event_id)
-    _emit(fmt, lambda: render.event_detail(log, event), lambda: _export().event_record(log, event), lambda: _export().events_csv(log, [event]))
+    _emit(fmt, lambda: render.event_detail(log, event), lambda: export.event_record(log, event), lambda: export.events_csv(log, [event]))
 
 
 def _listing(ctx: typer.Context, filters: query.Filters, records_of: Callable, stats_of: Callable) -> list[tuple]:
@@ -246,8 +240,8 @@ def companies(
         raise typer.BadParameter(f"'{kind}' is not a kind of organisation", param_hint="--kind")
     pairs = _listing(ctx, filters, query.organisations, query.entity_activity)
     pairs = [(e, a) for e, a in pairs if kind is None or e.kind == kind]
-    records = lambda: [_export().entity_record(e, a) for e, a in pairs]  # noqa: E731
-    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load()), records, lambda: _export().to_csv(records()), empty=not pairs)
+    records = lambda: [export.entity_record(e, a) for e, a in pairs]  # noqa: E731
+    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load()), records, lambda: export.to_csv(records()), empty=not pairs)
 
 
 @app.command(epilog="Example: cnblock people --company Meituan")
@@ -255,8 +249,8 @@ def companies(
 def people(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the people named in the log, with their affiliations."""
     pairs = _listing(ctx, filters, query.people, query.entity_activity)
-    records = lambda: [_export().entity_record(e, a) for e, a in pairs]  # noqa: E731
-    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load(), with_affiliations=True), records, lambda: _export().to_csv(records()), empty=not pairs)
+    records = lambda: [export.entity_record(e, a) for e, a in pairs]  # noqa: E731
+    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load(), with_affiliations=True), records, lambda: export.to_csv(records()), empty=not pairs)
 
 
 @app.command(epilog="Example: cnblock tech --company Meituan")
@@ -264,8 +258,8 @@ def people(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Forma
 def tech(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the technologies, with how often and when they appear."""
     pairs = _listing(ctx, filters, lambda log: log.technologies.values(), query.technology_activity)
-    records = lambda: [_export().technology_record(t, a) for t, a in pairs]  # noqa: E731
-    _emit(fmt, lambda: render.technologies(pairs), records, lambda: _export().to_csv(records()), empty=not pairs)
+    records = lambda: [export.technology_record(t, a) for t, a in pairs]  # noqa: E731
+    _emit(fmt, lambda: render.technologies(pairs), records, lambda: export.to_csv(records()), empty=not pairs)
 
 
 @app.command(epilog="Example: cnblock sources --format json")
@@ -273,8 +267,33 @@ def tech(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.
 def sources(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the articles the events cite."""
     pairs = _listing(ctx, filters, lambda log: log.sources.values(), query.source_activity)
-    records = lambda: [_export().source_record(s, a) for s, a in pairs]  # noqa: E731
-    _emit(fmt, lambda: render.sources(pairs), records, lambda: _export().to_csv(records()), empty=not pairs)
+    records = lambda: [export.source_record(s, a) for s, a in pairs]  # noqa: E731
+    _emit(fmt, lambda: render.sources(pairs), records, lambda: export.to_csv(records()), empty=not pairs)
+
+
+ExportFormat = Enum("ExportFormat", {name: name for name in export.EXPORTERS}, type=str)
+
+
+@app.command("export", epilog="Example: cnblock export --company BYD --format markdown -o byd.md")
+@with_filters
+def export_events(
+    ctx: typer.Context,
+    filters: query.Filters,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="The file format.")] = ExportFormat.markdown,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    long: Annotated[bool, typer.Option("--long", "-l", help="Markdown: add each event's summary and date note.")] = False,
+) -> None:
+    """Export the filtered events as Markdown, CSV, JSON, a YAML subset or TimelineJS."""
+    log, events = _select(ctx, filters)
+    text = export.EXPORTERS[fmt.value](log, events, filters, long)
+    if output is None:
+        _write(text)
+        return
+    from cnblock.output import write_file
+
+    write_file(str(output), text, force=force, inputs=log.files)
+    sys.stderr.write(f"wrote {len(events)} event{'s' if len(events) != 1 else ''} to {output}\n")
 
 
 @app.command(epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock validate my-events.yaml")

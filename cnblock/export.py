@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from cnblock.model import Entity, Event, EventLog, Source, Technology
+from cnblock.model import Entity, Event, EventLog, PartialDate, Source, Technology
 from cnblock.query import Activity, Filters
+from cnblock.text import citation_label, printable
 
 Record = dict[str, Any]
 
@@ -43,7 +44,7 @@ def event_row(log: EventLog, event: Event) -> Record:
         "companies": [e.name for e in members if not e.is_person],
         "people": [e.name for e in members if e.is_person],
         "technologies": [t.name for t in log.event_technologies(event)],
-        "sources": [f"{log.sources[c.source].publisher}, line {c.line}" for c in event.sources],
+        "sources": citation_label(log, event.sources, short=False),
         "place": event.place,
         "date_note": event.date_note,
         "summary": event.summary,
@@ -130,4 +131,197 @@ def events_csv(log: EventLog, events: Sequence[Event]) -> str:
     return to_csv([event_row(log, e) for e in events], EVENT_COLUMNS)
 
 
+def _cited_sources(log: EventLog, events: Sequence[Event]) -> list[Source]:
+    """The sources the events cite, in the log's order."""
+    cited = {c.source for e in events for c in e.sources}
+    return [s for s in log.sources.values() if s.id in cited]
+
+
+def _title(filters: Filters) -> str:
+    return "cnblock timeline" if filters.empty else f"cnblock timeline: {filters.describe()}"
+
+
+def _count(events: Sequence[Event]) -> str:
+    return f"{len(events)} event{'s' if len(events) != 1 else ''}"
+
+
+# Markdown ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = set("\\`*_[]<>|#~!")
+
+
+def md_text(text: str) -> str:
+    """Text safe inside a Markdown paragraph or table cell: what could start emphasis, a link,
+    code, HTML or a cell boundary is backslash-escaped, '&' is written as an entity, and line
+    breaks and control characters cannot end the cell."""
+    flat = " ".join(printable(text, keep_newlines=True).split())
+    return "".join("&amp;" if c == "&" else "\\" + c if c in _MD_SPECIAL else c for c in flat)
+
+
+def _md_row(cells: Iterable[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _md_source(source: Source) -> str:
+    parts = [md_text(source.publisher)]
+    parts += [md_text(v) for v in (source.author,) if v]
+    parts.append(md_text(str(source.published)))
+    if source.title:
+        parts.append(f"*{md_text(source.title)}*")
+    line = ", ".join(parts) + "."
+    if source.url and _plain_url(source.url):
+        line += f" <{source.url}>"
+    elif source.url:
+        line += f" {md_text(source.url)}"
+    return line
+
+
+def _plain_url(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and url.isprintable() and not any(c in url for c in " <>\"\\`")
+
+
+def to_markdown(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+    """A title, the filters and count, a table a year, summaries with `long`, the sources."""
+    lines = [f"# {md_text(_title(filters))}", "", f"Filters: {md_text(filters.describe())}. {_count(events)}."]
+    by_year: dict[int, list[Event]] = {}
+    for event in events:
+        by_year.setdefault(event.date.year, []).append(event)
+    for year, group in by_year.items():
+        lines += ["", f"## {year}", "", _md_row(["Date", "Event", "Companies and people", "Technologies", "Source"]), _md_row(["---"] * 5)]
+        for event in group:
+            lines.append(_md_row([
+                str(event.date),
+                md_text(event.title),
+                md_text(", ".join(e.name for e in log.event_entities(event))),
+                md_text(", ".join(t.name for t in log.event_technologies(event))),
+                md_text(citation_label(log, event.sources, short=False)),
+            ]))
+        if long:
+            lines.append("")
+            for event in group:
+                note = f" *Date: {md_text(event.date_note)}*" if event.date_note else ""
+                lines.append(f"- **{event.date}: {md_text(event.title)}** {md_text(event.summary)}{note}")
+    cited = _cited_sources(log, events)
+    if cited:
+        lines += ["", "## Sources", ""]
+        lines += [f"{n}. {_md_source(s)}" for n, s in enumerate(cited, 1)]
+    return "\n".join(lines) + "\n"
+
+
+# JSON, CSV --------------------------------------------------------------------------------
+
+def to_json_export(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+    """The timeline's event objects, the filters that chose them and the sources they cite."""
+    return to_json({
+        "filters": filters.describe(),
+        "events": [event_record(log, e) for e in events],
+        "sources": [source_record(s) for s in _cited_sources(log, events)],
+    })
+
+
+def to_csv_export(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+    return events_csv(log, events)
+
+
+# YAML subset ------------------------------------------------------------------------------
+
+def _mapping(record: Source | Entity | Technology) -> dict[str, Any]:
+    """A record's fields as plain YAML values, without its positions or its empty fields."""
+    out = {}
+    for name, value in zip(record._fields, record):
+        if name == "where" or value in (None, (), {}):
+            continue
+        out[name] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, Mapping) else str(value) if isinstance(value, PartialDate) else value
+    return out
+
+
+def subset(log: EventLog, events: Sequence[Event]) -> tuple[list[Source], list[Entity], list[Technology]]:
+    """Exactly the sources, entities (with people's affiliations) and technologies the events
+    need, in the log's order."""
+    wanted = {i for e in events for i in e.entities}
+    frontier = set(wanted)
+    while frontier:  # a person's affiliations must come along, and theirs in turn
+        frontier = {a for i in frontier for a in log.entities[i].affiliations} - wanted
+        wanted |= frontier
+    techs = {t for e in events for t in e.technologies}
+    return (
+        _cited_sources(log, events),
+        [e for e in log.entities.values() if e.id in wanted],
+        [t for t in log.technologies.values() if t.id in techs],
+    )
+
+
+def to_yaml(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+    """A complete events file holding the events and exactly what they reference."""
+    import yaml
+
+    sources, entities, technologies = subset(log, events)
+    document = {
+        "schema": 1,
+        "sources": [_mapping(s) for s in sources],
+        "entities": [_mapping(e) for e in entities],
+        "technologies": [_mapping(t) for t in technologies],
+        "events": [_event_mapping(e) for e in events],
+    }
+    header = f"# A subset of the cnblock event log. Filters: {filters.describe()}. {_count(events)}.\n# Load it with: cnblock --data FILE timeline\n"
+    return header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+
+
+def _event_mapping(event: Event) -> dict[str, Any]:
+    """An event in the field order of the shipped log."""
+    fields = {
+        "id": event.id,
+        "date": str(event.date),
+        "date_note": event.date_note,
+        "title": event.title,
+        "summary": event.summary,
+        "entities": list(event.entities),
+        "technologies": list(event.technologies),
+        "place": event.place,
+        "sources": [{"source": c.source, "line": c.line} for c in event.sources],
+    }
+    return {k: v for k, v in fields.items() if v not in (None, [])}
+
+
+# TimelineJS -------------------------------------------------------------------------------
+
+def _tl_date(event: Event) -> dict[str, str]:
+    date = {"year": str(event.date.year)}
+    if event.date.month:
+        date["month"] = str(event.date.month)
+    if event.date.day:
+        date["day"] = str(event.date.day)
+    date["display_date"] = str(event.date)
+    return date
+
+
+def to_timelinejs(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+    """The JSON Knight Lab's TimelineJS reads: dates at their precision, grouped by the first
+    organisation of each event. TimelineJS renders text as HTML, so all of it is escaped."""
+    from html import escape
+
+    slides = []
+    for event in events:
+        text = f"<p>{escape(event.summary)}</p>"
+        if event.date_note:
+            text += f"<p><i>Date: {escape(event.date_note)}</i></p>"
+        text += f"<p>Source: {escape(citation_label(log, event.sources, short=False))}</p>"
+        organisations = [e.name for e in log.event_entities(event) if not e.is_person]
+        slide = {"unique_id": event.id, "start_date": _tl_date(event), "text": {"headline": escape(event.title), "text": text}}
+        if organisations:
+            slide["group"] = escape(organisations[0])
+        slides.append(slide)
+    title = {"text": {"headline": escape(_title(filters)), "text": escape(f"Filters: {filters.describe()}. {_count(events)}.")}}
+    return to_json({"title": title, "events": slides})
+
+
 Exporter = Callable[[EventLog, Sequence[Event], Filters, bool], str]
+
+EXPORTERS: dict[str, Exporter] = {
+    "markdown": to_markdown,
+    "csv": to_csv_export,
+    "json": to_json_export,
+    "yaml": to_yaml,
+    "timelinejs": to_timelinejs,
+}
+"""Every export format by name; `cnblock export --format` offers exactly these."""

@@ -35,6 +35,19 @@ def days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
+def _same_content(self, other):
+    """Records are equal when their content is: where a value stood in a file does not count.
+    (`where` is every record's last field.)"""
+    if type(self) is not type(other):
+        return NotImplemented
+    return self[:-1] == other[:-1]
+
+
+def _other_content(self, other):
+    same = _same_content(self, other)
+    return same if same is NotImplemented else not same
+
+
 @dataclass(frozen=True)
 class PartialDate:
     """An EDTF level-1 date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, optionally `~` or `?`.
@@ -111,6 +124,8 @@ class Source(NamedTuple):
     note: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
 
+    __eq__, __ne__ = _same_content, _other_content
+
 
 class Entity(NamedTuple):
     id: str
@@ -121,6 +136,8 @@ class Entity(NamedTuple):
     affiliations: tuple[str, ...] = ()
     note: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
+
+    __eq__, __ne__ = _same_content, _other_content
 
     @property
     def is_person(self) -> bool:
@@ -138,6 +155,8 @@ class Technology(NamedTuple):
     description: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
 
+    __eq__, __ne__ = _same_content, _other_content
+
     def all_names(self) -> tuple[str, ...]:
         return (self.id, self.name, *self.aliases)
 
@@ -148,6 +167,8 @@ class Citation(NamedTuple):
     source: str
     line: int
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
+
+    __eq__, __ne__ = _same_content, _other_content
 
 
 class Event(NamedTuple):
@@ -161,6 +182,8 @@ class Event(NamedTuple):
     date_note: str | None = None
     place: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
+
+    __eq__, __ne__ = _same_content, _other_content
 
 
 class EventLog(NamedTuple):

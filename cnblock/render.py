@@ -7,8 +7,7 @@ sequence, a bell or a right-to-left override in a title cannot reach the termina
 
 from __future__ import annotations
 
-import unicodedata
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from rich import box
 from rich.cells import cell_len
@@ -17,51 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from cnblock.errors import Problem
-from cnblock.model import Citation, Entity, Event, EventLog, Source, Technology
+from cnblock.model import Entity, Event, EventLog, Source, Technology
 from cnblock.query import Activity, YearRow
-
-_UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-
-
-def printable(text: str, keep_newlines: bool = False) -> str:
-    """`text` with every control or invisible formatting character written as an escape."""
-    if text.isprintable():
-        return text
-    out = []
-    for char in text:
-        if char == "\n" and keep_newlines:
-            out.append(char)
-        elif unicodedata.category(char) in _UNSAFE:
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(char)
-    return "".join(out)
-
+from cnblock.text import citation_label, names_of, printable
 
 def cell(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
     """A table cell showing `text` literally."""
     return Text(printable(text or "", keep_newlines), style=style)
-
-
-def names_of(records: Iterable[Entity | Technology], limit: int | None = None) -> str:
-    """Names joined with commas; past `limit`, the rest counted as 'and N more'."""
-    names = [r.name for r in records]
-    if limit is not None and len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    return ", ".join(names)
-
-
-def citation_label(log: EventLog, citations: Sequence[Citation]) -> str:
-    """'CoinDesk Korea l.16' or 'Money Today l.5,7': each source cited, with its lines."""
-    lines: dict[str, list[str]] = {}
-    for c in citations:
-        lines.setdefault(c.source, []).append(str(c.line))
-    parts = []
-    for source_id, numbers in lines.items():
-        source = log.sources[source_id]
-        parts.append(f"{source.publisher} l.{','.join(numbers)}")
-    return "; ".join(parts)
 
 
 def _table(*columns: str, keep: Sequence[int] = (), **options) -> Table:
@@ -75,8 +36,8 @@ def _table(*columns: str, keep: Sequence[int] = (), **options) -> Table:
 def timeline(log: EventLog, events: Sequence[Event], long: bool = False, names: int = 6) -> Table:
     """Events in the given order under a heading row for each year; `long` adds summaries,
     date notes and every name (otherwise at most `names` names an event)."""
-    table = _table("Date", "Event", "Who", "Technology", "Source", keep=(0,), expand=True)
-    for column, ratio in zip(table.columns[1:], (4, 3, 2, 2)):
+    table = _table("Date", "Event", "Who", "Technology", "Source", keep=(0, 4), expand=True)
+    for column, ratio in zip(table.columns[1:4], (3, 2, 2)):
         column.ratio = ratio
     year = None
     for event in events:

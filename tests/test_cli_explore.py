@@ -182,10 +182,10 @@ def test_no_arguments_show_the_overview(run):
     assert "Usage: cnblock" in result.stdout
     panel = result.stdout.split("Commands")[1]
     listed = [line.split()[1] for line in panel.splitlines() if line.startswith("│ ") and not line.startswith("│  ")]
-    assert listed == ["timeline", "years", "show", "companies", "people", "tech", "sources", "validate"], result.stdout
+    assert listed == ["timeline", "years", "show", "companies", "people", "tech", "sources", "export", "validate"], result.stdout
 
 
-@pytest.mark.parametrize("command", ["timeline", "years", "show", "companies", "people", "tech", "sources", "validate"])
+@pytest.mark.parametrize("command", ["timeline", "years", "show", "companies", "people", "tech", "sources", "export", "validate"])
 def test_every_command_has_a_summary_and_an_example(run, command):
     out = run(command, "--help").stdout
     assert f"Example: cnblock" in out or f"Example: CNBLOCK_SEEDS" in out, out

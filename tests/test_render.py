@@ -8,6 +8,7 @@ import pytest
 from rich.console import Console
 
 from cnblock import render
+from cnblock.text import printable
 
 from logs import event, make_log
 
@@ -31,7 +32,7 @@ def rendered(renderable, width: int = 100) -> str:
     ],
 )
 def test_printable_shows_control_characters(text, shown):
-    assert render.printable(text) == shown
+    assert printable(text) == shown
 
 
 def test_markup_in_data_is_printed_literally():

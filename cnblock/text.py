@@ -1,0 +1,50 @@
+"""Plain-text forms of data shared by the terminal tables and the file exports."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Iterable, Sequence
+
+from cnblock.model import Citation, Entity, EventLog, Technology
+
+_UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """`text` with every control or invisible formatting character written as an escape."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif unicodedata.category(char) in _UNSAFE:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def names_of(records: Iterable[Entity | Technology], limit: int | None = None) -> str:
+    """Names joined with commas; past `limit`, the rest counted as 'and N more'."""
+    names = [r.name for r in records]
+    if limit is not None and len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)
+
+
+def citation_label(log: EventLog, citations: Sequence[Citation], short: bool = True) -> str:
+    """Each source cited with its lines: 'Money Today l.5,7', or when not `short`,
+    'Money Today, lines 5, 7'."""
+    lines: dict[str, list[str]] = {}
+    for c in citations:
+        lines.setdefault(c.source, []).append(str(c.line))
+    parts = []
+    for source_id, numbers in lines.items():
+        publisher = log.sources[source_id].publisher
+        if short:
+            parts.append(f"{publisher} l.{','.join(numbers)}")
+        else:
+            parts.append(f"{publisher}, line{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}")
+    return "; ".join(parts)

@@ -1,0 +1,111 @@
+"""`cnblock export` through the CLI against the shipped log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from cnblock import loader
+
+from test_cli_explore import BYD
+from test_export import tables
+
+
+def byd_titles(run) -> list[str]:
+    return [e["title"] for e in json.loads(run("timeline", "--company", "BYD", "--format", "json").stdout)]
+
+
+def test_byd_to_markdown_then_no_overwrite(run, tmp_path):
+    target = tmp_path / "byd.md"
+    result = run("export", "--company", "BYD", "--format", "markdown", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote 9 events to {target}\n"
+    text = target.read_text("utf-8")
+    for title in byd_titles(run):
+        assert text.count(title) == 1, title
+    parsed = tables(text)
+    assert parsed and all(len(row) == 5 for table in parsed for row in table)
+    assert sum(len(table) - 1 for table in parsed) == len(BYD)
+
+    again = run("export", "--company", "BYD", "--format", "markdown", "-o", str(target))
+    assert again.exit_code == 1
+    assert again.stderr == f"cnblock: {target}: already exists; add --force to replace it\n"
+    assert target.read_text("utf-8") == text
+    assert run("export", "-c", "BYD", "-o", str(target), "--force").exit_code == 0
+
+
+def test_markdown_is_the_default_and_goes_to_stdout(run):
+    out = run("export", "--company", "BYD", "--year", "1995").stdout
+    assert out.startswith("# cnblock timeline: company BYD, year 1995\n")
+    assert "| 1995 | Wang Chuanfu founds the battery maker from which BYD grew | BYD, Wang Chuanfu |  | CoinDesk Korea, line 14 |" in out
+
+
+def test_markdown_renders_on_a_commonmark_parser(run):
+    out = run("export", "--year", "2018", "--long").stdout
+    rendered = MarkdownIt("commonmark").enable("table").render(out)
+    assert rendered.count("<table>") == 1 and "<h2>2018</h2>" in rendered
+
+
+@pytest.mark.parametrize("filters", [["--company", "BYD"], ["--year", "2018"], ["--person", "王兴"], ["--tech", "DCEP"], ["--company", "Meituan", "--since", "2019"], []])
+def test_yaml_subset_round_trips(run, tmp_path, filters):
+    target = tmp_path / "subset.yaml"
+    assert run("export", "--format", "yaml", "-o", str(target), *filters).exit_code == 0
+    valid = run("--data", str(target), "validate")
+    assert valid.exit_code == 0 and valid.stdout.startswith(f"ok: {target}:"), valid.output
+    reloaded = run("--data", str(target), "timeline", "--format", "json")
+    assert reloaded.stdout == run("timeline", "--format", "json", *filters).stdout
+    original = {e.id: e for e in loader.load([str(loader.default_data_file())]).events}
+    for event in loader.load([str(target)]).events:
+        assert event == original[event.id]
+
+
+def test_yaml_subset_validates_against_the_texts(run, tmp_path, seeds, monkeypatch):
+    target = tmp_path / "subset.yaml"
+    run("export", "--format", "yaml", "-o", str(target), "--company", "Meituan")
+    monkeypatch.setenv("CNBLOCK_SEEDS", str(seeds))
+    result = run("validate", str(target))
+    assert result.exit_code == 0, result.output
+
+
+def test_json_csv_and_timelinejs(run):
+    as_json = json.loads(run("export", "--format", "json", "--company", "BYD").stdout)
+    assert [e["id"] for e in as_json["events"]] == BYD
+    assert [s["id"] for s in as_json["sources"]] == ["coindesk-korea-2020"]
+    as_csv = run("export", "--format", "csv", "--company", "BYD").stdout.splitlines()
+    assert len(as_csv) == 1 + len(BYD)
+    tl = json.loads(run("export", "--format", "timelinejs", "--company", "BYD").stdout)
+    assert [e["unique_id"] for e in tl["events"]] == BYD
+    assert tl["events"][0]["start_date"] == {"year": "1995", "display_date": "1995"}
+
+
+def test_export_refuses_to_overwrite_its_input_even_with_force(run, tmp_path):
+    data = tmp_path / "events.yaml"
+    data.write_text(Path(loader.default_data_file()).read_text("utf-8"), "utf-8")
+    before = data.read_bytes()
+    result = run("--data", str(data), "export", "--format", "yaml", "-o", str(data), "--force")
+    assert result.exit_code == 1
+    assert result.stderr == f"cnblock: {data}: is one of the data files being read; write the export elsewhere\n"
+    assert data.read_bytes() == before
+
+
+def test_export_into_a_missing_folder(run, tmp_path):
+    target = tmp_path / "no" / "such" / "out.md"
+    result = run("export", "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == f"cnblock: {target}: the folder {target.parent} does not exist\n"
+    assert "Traceback" not in result.output
+
+
+def test_export_with_an_unknown_filter_is_a_usage_error(run, tmp_path):
+    result = run("export", "--company", "Tesla", "-o", str(tmp_path / "x.md"))
+    assert result.exit_code == 2
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_an_unknown_format_is_a_usage_error(run):
+    result = run("export", "--format", "docx")
+    assert result.exit_code == 2
+    assert "docx" in result.stderr

@@ -1,0 +1,149 @@
+"""Each export format on small in-code logs, hostile text included; Markdown is read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from markdown_it import MarkdownIt
+
+from cnblock import export, loader
+from cnblock.query import Filters
+
+from logs import LOG, event, make_log
+
+HOSTILE = make_log(
+    event("pipes", "2018-09", "byd", title="A | B || C", summary="line one\nline two | with a pipe"),
+    event("markup", "2018", "meituan", title="**bold** _em_ `code` [link](http://x) <script>alert(1)</script> &amp;", summary="<img src=x onerror=alert(1)>"),
+    event("formula", "2019", "byd", title="=HYPERLINK(\"http://evil\")", summary="+1 and -1 and @cmd"),
+    event("heading", "2020", "byd", title="# not a heading \\ backslash ~strike~ !image", summary="1. not a list"),
+)
+
+
+def tables(markdown: str) -> list[list[list[str]]]:
+    """Every table in the document as rows of cell texts, as a Markdown parser reads them."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    found, rows, row = [], None, None
+    for token in tokens:
+        if token.type == "table_open":
+            rows = []
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and row is not None:
+            row.append("".join(child.content for child in token.children or [] if child.type in ("text", "code_inline")) if token.children else token.content)
+        elif token.type == "tr_close":
+            rows.append(row)
+            row = None
+        elif token.type == "table_close":
+            found.append(rows)
+    return found
+
+
+def html(markdown: str) -> str:
+    return MarkdownIt("commonmark").enable("table").render(markdown)
+
+
+def test_markdown_has_a_title_the_filters_and_a_table_a_year():
+    out = export.to_markdown(LOG, LOG.events[:3], Filters(company=("BYD",)), long=False)
+    assert out.startswith("# cnblock timeline: company BYD\n\nFilters: company BYD. 3 events.\n\n## 1995\n")
+    assert [t[0] for t in tables(out)] == [["Date", "Event", "Companies and people", "Technologies", "Source"]] * 3
+    assert out.rstrip().endswith("1. Test Press, 2020, *A title*. <https://example.org/a>")
+
+
+def test_markdown_tables_read_back_with_every_cell_intact():
+    out = export.to_markdown(HOSTILE, HOSTILE.events, Filters(), long=True)
+    rows = [row for table in tables(out) for row in table[1:]]
+    assert all(len(row) == 5 for row in rows), rows
+    titles = {row[1] for row in rows}
+    assert titles == {
+        "A | B || C",
+        "**bold** _em_ `code` [link](http://x) <script>alert(1)</script> &amp;",
+        '=HYPERLINK("http://evil")',
+        "# not a heading \\ backslash ~strike~ !image",
+    }
+
+
+def test_markdown_injects_no_html_emphasis_or_links():
+    rendered = html(export.to_markdown(HOSTILE, HOSTILE.events, Filters(), long=True))
+    for tag in ("<script", "<img", "<strong>bold", "<em>em", "<code>code", "<a href=\"http://x\"", "<h1>not", "<ol>\n<li>not", "<del>"):
+        assert tag not in rendered, tag
+    assert "&lt;script&gt;" in rendered
+
+
+def test_markdown_long_keeps_summaries_on_one_line():
+    pipes = [e for e in HOSTILE.events if e.id == "pipes"]
+    out = export.to_markdown(HOSTILE, pipes, Filters(), long=True)
+    assert "- **2018-09: A \\| B \\|\\| C** line one line two \\| with a pipe" in out
+
+
+def test_csv_neutralises_formulas_and_joins_lists():
+    out = export.to_csv_export(HOSTILE, HOSTILE.events, Filters())
+    rows = list(csv.DictReader(io.StringIO(out)))
+    formula = next(r for r in rows if r["id"] == "formula")
+    assert formula["title"] == "'=HYPERLINK(\"http://evil\")"
+    assert formula["summary"] == "'+1 and -1 and @cmd"
+    pipes = next(r for r in rows if r["id"] == "pipes")
+    assert pipes["summary"] == "line one\nline two | with a pipe"  # quoted by csv, kept whole
+    both = export.to_csv_export(LOG, [e for e in LOG.events if e.id == "post"], Filters())
+    (row,) = csv.DictReader(io.StringIO(both))
+    assert (row["companies"], row["people"], row["sources"]) == ("Meituan Dianping", "Wang Xing", "Test Press, line 1")
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_every_formula_start_is_neutralised(cell):
+    assert export.to_csv([{"a": cell}]).splitlines()[1].lstrip('"').startswith("'")
+
+
+def test_json_is_the_timeline_objects_plus_the_sources():
+    out = json.loads(export.to_json_export(LOG, LOG.events[:2], Filters(year=("1995",))))
+    assert out["filters"] == "year 1995"
+    assert [e["id"] for e in out["events"]] == [e.id for e in LOG.events[:2]]
+    assert out["events"][0] == export.event_record(LOG, LOG.events[0])
+    assert [s["id"] for s in out["sources"]] == ["press"]
+
+
+def test_yaml_subset_holds_exactly_what_the_events_reference(tmp_path):
+    chosen = [e for e in LOG.events if e.id == "post"]
+    text = export.to_yaml(LOG, chosen, Filters(person=("Wang Xing",)))
+    path = tmp_path / "subset.yaml"
+    path.write_text(text, "utf-8")
+    back = loader.load([str(path)])
+    assert [e.id for e in back.events] == ["post"]
+    assert set(back.entities) == {"meituan", "wang-xing"}
+    assert set(back.technologies) == {"blockchain"}
+    assert set(back.sources) == {"press"}
+    assert back.events[0] == chosen[0]
+    assert back.entities["meituan"] == LOG.entities["meituan"]
+
+
+def test_yaml_subset_brings_a_persons_affiliations_along(tmp_path):
+    log = make_log(event("only-wang", "2019", "wang-xing"))
+    text = export.to_yaml(log, list(log.events), Filters())
+    path = tmp_path / "subset.yaml"
+    path.write_text(text, "utf-8")
+    assert set(loader.load([str(path)]).entities) == {"wang-xing", "meituan"}
+
+
+def test_yaml_subset_keeps_hostile_text_exactly(tmp_path):
+    path = tmp_path / "subset.yaml"
+    path.write_text(export.to_yaml(HOSTILE, HOSTILE.events, Filters()), "utf-8")
+    back = loader.load([str(path)])
+    assert [(e.title, e.summary) for e in back.events] == [(e.title, e.summary) for e in HOSTILE.events]
+
+
+def test_timelinejs_keeps_date_precision_and_escapes_html():
+    out = json.loads(export.to_timelinejs(HOSTILE, HOSTILE.events, Filters()))
+    by_id = {e["unique_id"]: e for e in out["events"]}
+    assert by_id["pipes"]["start_date"] == {"year": "2018", "month": "9", "display_date": "2018-09"}
+    assert by_id["markup"]["start_date"] == {"year": "2018", "display_date": "2018"}
+    assert "<script>" not in by_id["markup"]["text"]["headline"]
+    assert "&lt;script&gt;" in by_id["markup"]["text"]["headline"]
+    assert by_id["markup"]["text"]["text"] == "<p>&lt;img src=x onerror=alert(1)&gt;</p><p>Source: Test Press, line 1</p>"
+    assert by_id["markup"]["group"] == "Meituan Dianping"
+    assert out["title"]["text"]["headline"] == "cnblock timeline"
+
+
+def test_the_registry_names_every_format():
+    assert list(export.EXPORTERS) == ["markdown", "csv", "json", "yaml", "timelinejs"]

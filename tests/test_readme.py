@@ -1,0 +1,68 @@
+"""The README's examples are real: every `$ cnblock ...` line in a ```console block is run
+and must print exactly what the README shows under it.
+
+After changing the output on purpose, rewrite the README's examples with:
+
+    python tests/test_readme.py --update
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+_BLOCK = re.compile(r"```console\n(.*?)```", re.S)
+
+
+def examples(text: str) -> list[tuple[str, str]]:
+    """(command, expected output) for every `$ ` line in the console blocks, in order."""
+    found = []
+    for block in _BLOCK.findall(text):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            found.append((command, output))
+    return found
+
+
+def run(command: str) -> str:
+    """What the command prints, standard output and error together, in a clean environment
+    at the repository's root, 100 columns wide."""
+    from cnblock.cli import app
+
+    words = shlex.split(command)
+    assert words[0] == "cnblock", command
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "CNBLOCK_SEEDS": None, "CNBLOCK_DATA": None}
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(app, words[1:], env=env, prog_name="cnblock")
+    finally:
+        os.chdir(here)
+    return "\n".join(line.rstrip() for line in result.output.splitlines()) + "\n"
+
+
+@pytest.mark.parametrize("command, expected", examples(README.read_text("utf-8")), ids=lambda v: v if v.startswith("cnblock") else "")
+def test_readme_example(command, expected):
+    assert run(command) == expected
+
+
+def update() -> None:
+    text = README.read_text("utf-8")
+
+    def fill(match: re.Match) -> str:
+        commands = [c for c, _ in examples(match.group(0))]
+        return "```console\n" + "".join(f"$ {c}\n{run(c)}" for c in commands) + "```"
+
+    README.write_text(_BLOCK.sub(fill, text), "utf-8")
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--update"]:
+    update()
