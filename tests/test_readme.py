@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -32,20 +34,29 @@ def examples(text: str) -> list[tuple[str, str]]:
     return found
 
 
+# The files the examples name, copied into a scratch folder: an example that writes (or, by
+# mistake, overwrites) a file must never touch the repository.
+_FIXTURES = ["data/events.yaml", "tests/data/invalid/unknown-entity.yaml"]
+
+
 def run(command: str) -> str:
-    """What the command prints, standard output and error together, in a clean environment
-    at the repository's root, 100 columns wide."""
+    """What the command prints, standard output and error together, in a clean environment,
+    100 columns wide, in a scratch folder holding copies of the files the examples name."""
     from cnblock.cli import app
 
     words = shlex.split(command)
     assert words[0] == "cnblock", command
     env = {"COLUMNS": "100", "NO_COLOR": "1", "CNBLOCK_SEEDS": None, "CNBLOCK_DATA": None}
     here = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = CliRunner().invoke(app, words[1:], env=env, prog_name="cnblock")
-    finally:
-        os.chdir(here)
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in _FIXTURES:
+            (Path(scratch) / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / name, Path(scratch) / name)
+        os.chdir(scratch)
+        try:
+            result = CliRunner().invoke(app, words[1:], env=env, prog_name="cnblock")
+        finally:
+            os.chdir(here)
     return "\n".join(line.rstrip() for line in result.output.splitlines()) + "\n"
 
 
