@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from cnblock import __version__, export, loader, query, render
 from cnblock.errors import CnblockError, DataError
 from cnblock.model import ENTITY_KINDS, EventLog
+from cnblock.text import counted
 
 
 class _Group(TyperGroup):
@@ -28,7 +29,6 @@ class _Group(TyperGroup):
 
 app = typer.Typer(
     cls=_Group,
-    help="Explore how Chinese companies and institutions took up blockchain, event by cited event.",
     epilog="Start with: cnblock timeline --company BYD",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -55,12 +55,11 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
-
 def _report(exc: CnblockError) -> None:
     err = _console(stderr=True)
     if isinstance(exc, DataError):
-        err.print(render.problem_report(exc.problems, loader.source_line), end="", soft_wrap=True)
-    err.print(f"cnblock: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err.print(render.problem_report(exc.problems, loader.source_lines), end="", soft_wrap=True)
+    err.print(f"cnblock: {exc}", soft_wrap=True)
 
 
 def _write(text: str) -> None:
@@ -221,10 +220,14 @@ def show(
     _emit(fmt, lambda: render.event_detail(log, event), lambda: export.event_record(log, event), lambda: export.events_csv(log, [event]))
 
 
-def _listing(ctx: typer.Context, filters: query.Filters, records_of: Callable, stats_of: Callable) -> list[tuple]:
+def _list(ctx: typer.Context, filters: query.Filters, fmt: Format, records_of: Callable, stats_of: Callable, to_record: Callable, table: Callable, keep: Callable = lambda record: True) -> None:
+    """Print what a listing command lists, with its number of events and years: everything in
+    the log without filters, else only what the filtered events involve."""
     log = ctx.obj.load()
-    events = log.events if filters.empty else _select(ctx, filters)[1]
-    return query.listed(records_of(log), stats_of(list(events)), everything=filters.empty)
+    events = list(log.events) if filters.empty else _select(ctx, filters)[1]
+    pairs = [(r, a) for r, a in query.listed(records_of(log), stats_of(events), everything=filters.empty) if keep(r)]
+    rows = lambda: [to_record(r, a) for r, a in pairs]  # noqa: E731 - built only for json and csv
+    _emit(fmt, lambda: table(pairs), rows, lambda: export.to_csv(rows()), empty=not pairs)
 
 
 @app.command(epilog="Example: cnblock companies --kind university")
@@ -238,37 +241,30 @@ def companies(
     """List companies and organisations with their names in every language."""
     if kind is not None and (kind == "person" or kind not in ENTITY_KINDS):
         raise typer.BadParameter(f"'{kind}' is not a kind of organisation", param_hint="--kind")
-    pairs = _listing(ctx, filters, query.organisations, query.entity_activity)
-    pairs = [(e, a) for e, a in pairs if kind is None or e.kind == kind]
-    records = lambda: [export.entity_record(e, a) for e, a in pairs]  # noqa: E731
-    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load()), records, lambda: export.to_csv(records()), empty=not pairs)
+    table = lambda pairs: render.entities(pairs, ctx.obj.load())  # noqa: E731
+    _list(ctx, filters, fmt, query.organisations, query.entity_activity, export.entity_record, table, keep=lambda e: kind is None or e.kind == kind)
 
 
 @app.command(epilog="Example: cnblock people --company Meituan")
 @with_filters
 def people(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the people named in the log, with their affiliations."""
-    pairs = _listing(ctx, filters, query.people, query.entity_activity)
-    records = lambda: [export.entity_record(e, a) for e, a in pairs]  # noqa: E731
-    _emit(fmt, lambda: render.entities(pairs, ctx.obj.load(), with_affiliations=True), records, lambda: export.to_csv(records()), empty=not pairs)
+    table = lambda pairs: render.entities(pairs, ctx.obj.load(), with_affiliations=True)  # noqa: E731
+    _list(ctx, filters, fmt, query.people, query.entity_activity, export.entity_record, table)
 
 
 @app.command(epilog="Example: cnblock tech --company Meituan")
 @with_filters
 def tech(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the technologies, with how often and when they appear."""
-    pairs = _listing(ctx, filters, lambda log: log.technologies.values(), query.technology_activity)
-    records = lambda: [export.technology_record(t, a) for t, a in pairs]  # noqa: E731
-    _emit(fmt, lambda: render.technologies(pairs), records, lambda: export.to_csv(records()), empty=not pairs)
+    _list(ctx, filters, fmt, lambda log: log.technologies.values(), query.technology_activity, export.technology_record, render.technologies)
 
 
 @app.command(epilog="Example: cnblock sources --format json")
 @with_filters
 def sources(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the articles the events cite."""
-    pairs = _listing(ctx, filters, lambda log: log.sources.values(), query.source_activity)
-    records = lambda: [export.source_record(s, a) for s, a in pairs]  # noqa: E731
-    _emit(fmt, lambda: render.sources(pairs), records, lambda: export.to_csv(records()), empty=not pairs)
+    _list(ctx, filters, fmt, lambda log: log.sources.values(), query.source_activity, export.source_record, render.sources)
 
 
 ExportFormat = Enum("ExportFormat", {name: name for name in export.EXPORTERS}, type=str)
@@ -293,7 +289,7 @@ def export_events(
     from cnblock.output import write_file
 
     write_file(str(output), text, force=force, inputs=log.files)
-    sys.stderr.write(f"wrote {len(events)} event{'s' if len(events) != 1 else ''} to {output}\n")
+    sys.stderr.write(f"wrote {counted(len(events), 'event')} to {output}\n")
 
 
 @app.command(epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock validate my-events.yaml")
@@ -308,9 +304,8 @@ def validate(
     log, problems = provenance.validate(paths)
     out = _console()
     if problems:
-        out.print(render.problem_report(problems, loader.source_line), end="", soft_wrap=True)
-        count = len(problems)
-        _write(f"{count} problem{'s' if count != 1 else ''} in {', '.join(paths)}\n")
+        out.print(render.problem_report(problems, loader.source_lines), end="", soft_wrap=True)
+        _write(f"{counted(len(problems), 'problem')} in {', '.join(paths)}\n")
         raise typer.Exit(1)
     folder = provenance.seeds_folder()
     checked = f"citations checked against the texts in {folder}" if folder else f"citations not checked against the texts ({provenance.SEEDS_ENV} is not set)"

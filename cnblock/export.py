@@ -6,7 +6,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from cnblock.model import Entity, Event, EventLog, PartialDate, Source, Technology
 from cnblock.query import Activity, Filters
-from cnblock.text import citation_label, printable
+from cnblock.text import citation_label, counted, printable
 
 Record = dict[str, Any]
 
@@ -141,10 +141,6 @@ def _title(filters: Filters) -> str:
     return "cnblock timeline" if filters.empty else f"cnblock timeline: {filters.describe()}"
 
 
-def _count(events: Sequence[Event]) -> str:
-    return f"{len(events)} event{'s' if len(events) != 1 else ''}"
-
-
 # Markdown ---------------------------------------------------------------------------------
 
 _MD_SPECIAL = set("\\`*_[]<>|#~!")
@@ -182,7 +178,7 @@ def _plain_url(url: str) -> bool:
 
 def to_markdown(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
     """A title, the filters and count, a table a year, summaries with `long`, the sources."""
-    lines = [f"# {md_text(_title(filters))}", "", f"Filters: {md_text(filters.describe())}. {_count(events)}."]
+    lines = [f"# {md_text(_title(filters))}", "", f"Filters: {md_text(filters.describe())}. {counted(len(events), 'event')}."]
     by_year: dict[int, list[Event]] = {}
     for event in events:
         by_year.setdefault(event.date.year, []).append(event)
@@ -263,7 +259,7 @@ def to_yaml(log: EventLog, events: Sequence[Event], filters: Filters, long: bool
         "technologies": [_mapping(t) for t in technologies],
         "events": [_event_mapping(e) for e in events],
     }
-    header = f"# A subset of the cnblock event log. Filters: {filters.describe()}. {_count(events)}.\n# Load it with: cnblock --data FILE timeline\n"
+    header = f"# A subset of the cnblock event log. Filters: {filters.describe()}. {counted(len(events), 'event')}.\n# Load it with: cnblock --data FILE timeline\n"
     return header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
 
 
@@ -311,7 +307,7 @@ def to_timelinejs(log: EventLog, events: Sequence[Event], filters: Filters, long
         if organisations:
             slide["group"] = escape(organisations[0])
         slides.append(slide)
-    title = {"text": {"headline": escape(_title(filters)), "text": escape(f"Filters: {filters.describe()}. {_count(events)}.")}}
+    title = {"text": {"headline": escape(_title(filters)), "text": escape(f"Filters: {filters.describe()}. {counted(len(events), 'event')}.")}}
     return to_json({"title": title, "events": slides})
 
 

@@ -87,13 +87,12 @@ def read_text(path: str) -> str:
         raise fail(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col) from None
 
 
-def source_line(path: str, number: int) -> str | None:
-    """Line `number` of a file, for showing a problem in context; None if it cannot be read."""
+def source_lines(path: str) -> list[str] | None:
+    """A file's lines, for showing problems in context; None if it cannot be read as text."""
     try:
-        lines = read_text(path).split("\n")
+        return read_text(path).split("\n")
     except DataError:
         return None
-    return lines[number - 1] if 0 < number <= len(lines) else None
 
 
 def load(paths: list[str]) -> EventLog:
@@ -170,6 +169,13 @@ def _number(node: Node, what: str = "a line number") -> int:
     return int(value.value)
 
 
+def _file_name(node: Node, what: str = "seed") -> str:
+    value = _line(node, what)
+    if "/" in value or "\\" in value or value in (".", ".."):
+        raise _Bad(node.loc, f"{what} must be a file name in the CNBLOCK_SEEDS folder, not a path")
+    return value
+
+
 def _sha256(node: Node, what: str = "sha256") -> str:
     value = _line(node, what)
     if not _SHA256.fullmatch(value):
@@ -218,7 +224,7 @@ _FIELDS: dict[str, dict[str, tuple[Callable, bool]]] = {
         "title": (_line, False),
         "author": (_line, False),
         "url": (_line, False),
-        "seed": (_line, False),
+        "seed": (_file_name, False),
         "sha256": (_sha256, False),
         "note": (_text, False),
     },

@@ -161,24 +161,26 @@ def event_detail(log: EventLog, event: Event) -> RenderableType:
     return Group(cell(event.title, "bold underline"), Text(""), grid)
 
 
-def problem_report(problems: Sequence[Problem], line_of: Callable[[str, int], str | None]) -> Text:
+def problem_report(problems: Sequence[Problem], lines_of: Callable[[str], list[str] | None]) -> Text:
     """Each problem as `FILE:LINE:COL: error: message`, then its line with a caret under the
-    value, as compilers print them."""
+    value, as compilers print them. `lines_of` gives a file's lines; each file is read once."""
     out = Text()
+    files: dict[str, list[str] | None] = {}
     for problem in problems:
         where = problem.location
         out.append(f"{where}: ", style="bold")
         out.append("error: ", style="bold red")
         out.append(printable(problem.message) + "\n")
-        line = line_of(where.path, where.line)
-        if line is None:
+        if where.path not in files:
+            files[where.path] = lines_of(where.path)
+        lines = files[where.path]
+        if lines is None or not 0 < where.line <= len(lines):
             continue
+        line = lines[where.line - 1]
         gutter = f"{where.line:>5} | "
-        shown = printable(line.rstrip("\n"))
-        before = printable(line[: where.col - 1])
-        pad = "".join("\t" if ch == "\t" else " " * cell_len(ch) for ch in before)
         out.append(gutter, style="dim")
-        out.append(shown + "\n")
+        out.append(printable(line.rstrip("\r")) + "\n")
         out.append(" " * (len(gutter) - 2) + "| ", style="dim")
-        out.append(pad + "^\n", style="bold red")
+        # the line is shown escaped, so the caret is placed by the escaped text's cell width
+        out.append(" " * cell_len(printable(line[: where.col - 1])) + "^\n", style="bold red")
     return out

@@ -48,3 +48,8 @@ def citation_label(log: EventLog, citations: Sequence[Citation], short: bool = T
         else:
             parts.append(f"{publisher}, line{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}")
     return "; ".join(parts)
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 event', '2 events'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

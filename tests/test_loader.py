@@ -159,3 +159,17 @@ def test_a_tag_is_never_executed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     problems_of(DATA / "invalid" / "python-tag.yaml")
     assert not (tmp_path / "cnblock-was-here").exists()
+
+
+def test_the_pure_python_parser_reads_the_same_log_and_positions(monkeypatch):
+    import yaml
+
+    from cnblock import yamlnodes
+
+    path = [str(loader.default_data_file())]
+    fast = loader.load(path)
+    monkeypatch.setattr(yamlnodes, "_Loader", yaml.SafeLoader)
+    slow = loader.load(path)
+    assert slow == fast
+    assert [e.where for e in slow.events] == [e.where for e in fast.events]
+    assert slow.events[0].where["date"].line > 1

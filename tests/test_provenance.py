@@ -119,3 +119,15 @@ def test_a_year_the_lines_never_state_needs_a_date_note(tmp_path, seeds):
     assert provenance.check(explained, seeds) == []
     stated = loader.load([str(_log_citing(tmp_path, 12, date="1986"))])
     assert provenance.check(stated, seeds) == []
+
+
+def test_a_source_without_a_text_does_not_stop_the_other_citations_being_checked(tmp_path, seeds):
+    path = _log_citing(tmp_path, 2)
+    text = path.read_text("utf-8").replace(
+        "    sources: [{source: money-today-2018, line: 2}]",
+        "    sources: [{source: my-notes, line: 1}, {source: money-today-2018, line: 2}]",
+    ).replace("\nentities:", "\n  - {id: my-notes, publisher: Me, published: '2021', language: en}\nentities:", 1)
+    path.write_text(text, "utf-8")
+    log = loader.load([str(path)])
+    (problem,) = provenance.check(log, seeds)
+    assert problem.message == "line 2 of 002_d5b686126462e90b.txt is blank"

@@ -76,5 +76,5 @@ def test_wide_and_right_to_left_characters_keep_the_columns():
 def test_problem_report_points_under_the_value():
     from cnblock.errors import Location, Problem
 
-    report = render.problem_report([Problem(Location("f.yaml", 3, 11), "bad date")], lambda path, n: '    date: "2018-13"')
+    report = render.problem_report([Problem(Location("f.yaml", 3, 11), "bad date")], lambda path: ["schema: 1", "events:", '    date: "2018-13"'])
     assert report.plain == 'f.yaml:3:11: error: bad date\n    3 |     date: "2018-13"\n      |           ^\n'
