@@ -29,7 +29,7 @@ class Filters(NamedTuple):
     source: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """The filters in words, in the order of the command line: 'company BYD, year 2018'."""
+        """The filters in words, kind by kind in a fixed order: 'company BYD, year 2018'."""
         parts = []
         for name, value in zip(self._fields, self):
             values = value if isinstance(value, tuple) else (value,) if value else ()

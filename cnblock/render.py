@@ -87,6 +87,13 @@ def year_matrix(years_: Sequence[int], entities: Sequence[Entity], counts: dict[
     return table
 
 
+def _narrow_ids(table: Table) -> None:
+    """Let a long id fold so that the names beside it keep room to be read."""
+    table.columns[0].max_width = 20
+    table.columns[1].min_width = 12
+    table.columns[2].min_width = 12
+
+
 def _names_line(entity: Entity | Technology) -> str:
     names = getattr(entity, "names", {})
     parts = [f"{code} {name}" for code, name in names.items()]
@@ -104,7 +111,8 @@ def entities(pairs: Sequence[tuple[Entity, Activity]], log: EventLog, with_affil
     columns = ["ID", "Name", "Other names", "Kind", "Events", "Years"]
     if with_affiliations:
         columns[3] = "Affiliations"
-    table = _table(*columns, keep=(0, 4, 5))
+    table = _table(*columns, keep=(4, 5))
+    _narrow_ids(table)
     table.columns[4].justify = "right"
     for entity, activity in pairs:
         third = names_of(log.entities[a] for a in entity.affiliations) if with_affiliations else entity.kind
@@ -116,7 +124,8 @@ def entities(pairs: Sequence[tuple[Entity, Activity]], log: EventLog, with_affil
 
 
 def technologies(pairs: Sequence[tuple[Technology, Activity]]) -> Table:
-    table = _table("ID", "Name", "Aliases", "Events", "Years", keep=(0, 3, 4))
+    table = _table("ID", "Name", "Aliases", "Events", "Years", keep=(3, 4))
+    _narrow_ids(table)
     table.columns[3].justify = "right"
     for tech, activity in pairs:
         table.add_row(cell(tech.id, "dim"), cell(tech.name, "bold"), cell(_names_line(tech)), str(activity.count), _years(activity))
@@ -124,7 +133,8 @@ def technologies(pairs: Sequence[tuple[Technology, Activity]]) -> Table:
 
 
 def sources(pairs: Sequence[tuple[Source, Activity]]) -> Table:
-    table = _table("ID", "Publisher", "Published", "Author", "Title or address", "Events", keep=(0, 2, 5))
+    table = _table("ID", "Publisher", "Published", "Author", "Title or address", "Events", keep=(2, 5))
+    _narrow_ids(table)
     table.columns[5].justify = "right"
     for source, activity in pairs:
         table.add_row(

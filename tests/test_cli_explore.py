@@ -217,7 +217,18 @@ def test_python_dash_m_and_a_closed_pipe(tmp_path):
 
 
 @pytest.mark.skipif(not (Path(sys.executable).parent / "cnblock").exists(), reason="cnblock is not installed beside this Python")
-def test_the_installed_command_works_from_any_folder(tmp_path):
-    script = Path(sys.executable).parent / "cnblock"
-    proc = subprocess.run([str(script), "timeline", "--company", "BYD", "--format", "json"], capture_output=True, text=True, cwd=tmp_path)
-    assert [e["id"] for e in json.loads(proc.stdout)] == BYD, proc.stderr
+@pytest.mark.parametrize(
+    "command, word",
+    [(["timeline"], "Shenzhen"), (["years"], "██"), (["show", "byd-first-developer-conference"], "2035"), (["companies"], "Alibaba"),
+     (["people"], "Buterin"), (["tech"], "Blockchain"), (["sources"], "Money")],
+)
+def test_the_installed_command_works_from_any_folder(tmp_path, command, word):
+    """After `pip install .` the shipped log comes with the package, whatever the folder."""
+    script = str(Path(sys.executable).parent / "cnblock")
+    env = {k: v for k, v in os.environ.items() if k != "CNBLOCK_DATA"}
+    as_json = subprocess.run([script, *command, "--format", "json"], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout), as_json.stdout
+    table = subprocess.run([script, *command], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert table.returncode == 0 and table.stderr == "", table.stderr
+    assert word in table.stdout, table.stdout
