@@ -204,7 +204,7 @@ def years(
         _emit(fmt, lambda: render.year_matrix(years_, entities, counts), lambda: rows, lambda: export.to_csv(rows, ["year", *(e.name for e in entities)]), empty=not events)
         return
     rows = query.years(log, events)
-    records = [{"year": r.year, "events": r.count, "companies": list(r.companies)} for r in rows]
+    records = [{"year": r.year, "events": r.events, "companies": list(r.companies)} for r in rows]
     _emit(fmt, lambda: render.years(rows), lambda: records, lambda: export.to_csv(records, ["year", "events", "companies"]), empty=not events)
 
 

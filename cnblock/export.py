@@ -52,7 +52,7 @@ def event_row(log: EventLog, event: Event) -> Record:
 
 
 def _activity(activity: Activity) -> Record:
-    return {"events": activity.count, "first_year": activity.first, "last_year": activity.last}
+    return {"events": activity.events, "first_year": activity.first, "last_year": activity.last}
 
 
 def entity_record(entity: Entity, activity: Activity) -> Record:
@@ -79,7 +79,7 @@ def source_record(source: Source, activity: Activity | None = None) -> Record:
         "sha256": source.sha256,
         "note": source.note,
     }
-    return record | ({"events": activity.count} if activity else {})
+    return record | ({"events": activity.events} if activity else {})
 
 
 def to_json(value: Any) -> str:
@@ -121,10 +121,6 @@ EVENT_COLUMNS = (
     "id", "date", "title", "companies", "people", "technologies", "sources", "place", "date_note", "summary",
 )
 """The CSV columns of an event, the keys of `event_row`."""
-
-
-def events_json(log: EventLog, events: Sequence[Event]) -> str:
-    return to_json([event_record(log, e) for e in events])
 
 
 def events_csv(log: EventLog, events: Sequence[Event]) -> str:

@@ -62,6 +62,7 @@ def _resolve(kind: str, names: tuple[str, ...], records: list[Entity] | list[Tec
     for name in names:
         found = index.get(fold(name))
         if not found:
+            # display names first: the suggestion then reads 'BYD' rather than the id 'byd'
             known = [r.name for r in records] + [n for r in records for n in r.all_names()]
             raise UsageError(f"unknown {kind} '{name}'{did_you_mean(name, known)}")
         ids |= found
@@ -152,7 +153,7 @@ class Activity(NamedTuple):
     """How often something appears in a set of events, and in which years."""
 
     id: str
-    count: int
+    events: int
     first: int | None
     last: int | None
 
@@ -185,7 +186,7 @@ def listed(records: Iterable, stats: dict[str, Activity], everything: bool) -> l
 
 class YearRow(NamedTuple):
     year: int
-    count: int
+    events: int
     companies: tuple[str, ...]
 
 

@@ -67,13 +67,13 @@ def years(rows: Sequence[YearRow], width: int = 30, names: int = 6) -> Table:
     """One row a year: the count, a bar scaled to the busiest year, the busiest organisations."""
     table = _table("Year", "Events", "", "Companies and organisations", keep=(0, 1, 2))
     table.columns[1].justify = "right"
-    busiest = max((r.count for r in rows), default=1)
+    busiest = max((r.events for r in rows), default=1)
     for row in rows:
-        bar = "█" * max(1, round(row.count / busiest * width))
+        bar = "█" * max(1, round(row.events / busiest * width))
         shown = ", ".join(row.companies[:names])
         if len(row.companies) > names:
             shown += f" and {len(row.companies) - names} more"
-        table.add_row(str(row.year), str(row.count), Text(bar, style="cyan"), cell(shown))
+        table.add_row(str(row.year), str(row.events), Text(bar, style="cyan"), cell(shown))
     return table
 
 
@@ -118,7 +118,7 @@ def entities(pairs: Sequence[tuple[Entity, Activity]], log: EventLog, with_affil
         third = names_of(log.entities[a] for a in entity.affiliations) if with_affiliations else entity.kind
         table.add_row(
             cell(entity.id, "dim"), cell(entity.name, "bold"), cell(_names_line(entity)),
-            cell(third), str(activity.count), _years(activity),
+            cell(third), str(activity.events), _years(activity),
         )
     return table
 
@@ -128,7 +128,7 @@ def technologies(pairs: Sequence[tuple[Technology, Activity]]) -> Table:
     _narrow_ids(table)
     table.columns[3].justify = "right"
     for tech, activity in pairs:
-        table.add_row(cell(tech.id, "dim"), cell(tech.name, "bold"), cell(_names_line(tech)), str(activity.count), _years(activity))
+        table.add_row(cell(tech.id, "dim"), cell(tech.name, "bold"), cell(_names_line(tech)), str(activity.events), _years(activity))
     return table
 
 
@@ -139,7 +139,7 @@ def sources(pairs: Sequence[tuple[Source, Activity]]) -> Table:
     for source, activity in pairs:
         table.add_row(
             cell(source.id, "dim"), cell(source.publisher, "bold"), cell(str(source.published)),
-            cell(source.author), cell(source.title or source.url), str(activity.count),
+            cell(source.author), cell(source.title or source.url), str(activity.events),
         )
     return table
 

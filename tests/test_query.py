@@ -93,7 +93,7 @@ def test_describe_says_which_filters_made_a_subset():
 
 def test_years_count_events_and_rank_organisations():
     rows = query.years(LOG, list(LOG.events))
-    assert [(r.year, r.count, r.companies) for r in rows] == [
+    assert [(r.year, r.events, r.companies) for r in rows] == [
         (1995, 1, ("BYD",)),
         (2016, 1, ("Zhongguancun Blockchain Industry Alliance",)),
         (2018, 3, ("Meituan Dianping", "BYD")),
