@@ -232,3 +232,32 @@ def test_the_installed_command_works_from_any_folder(tmp_path, command, word):
     table = subprocess.run([script, *command], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert table.returncode == 0 and table.stderr == "", table.stderr
     assert word in table.stdout, table.stdout
+
+
+def test_hostile_text_from_a_data_file_is_shown_literally(run, tmp_path):
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(
+        "schema: 1\n"
+        "events:\n"
+        "  - id: hostile\n"
+        "    date: '2021'\n"
+        '    title: "[bold red]not styled[/] \\e[31mnot red\\e[0m \\e]8;;http://evil\\alink \\u202eevil \\u200bzw"\n'
+        '    summary: "bell\\a cr\\r 比亚迪 비야디 ' + "long " * 60 + '"\n'
+        "    entities: [byd]\n"
+        "    sources: [{source: coindesk-korea-2020, line: 14}]\n",
+        "utf-8",
+    )
+    result = run("--data", str(loader_default()), "--data", str(hostile), "timeline", "--year", "2021", "--long")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out and "\u202e" not in out and "\u200b" not in out
+    flat = "".join(out.split())
+    for shown in ["[boldred]notstyled[/]", "\\x1b[31mnotred\\x1b[0m", "\\x1b]8;;http://evil\\x07link", "\\u202eevil", "\\u200bzw", "bell\\x07", "cr\\x0d", "比亚迪비야디"]:
+        assert shown in flat, shown
+    assert all(len(line) <= 160 for line in out.splitlines())
+
+
+def loader_default() -> Path:
+    from cnblock import loader
+
+    return loader.default_data_file()

@@ -131,3 +131,17 @@ def test_a_source_without_a_text_does_not_stop_the_other_citations_being_checked
     log = loader.load([str(path)])
     (problem,) = provenance.check(log, seeds)
     assert problem.message == "line 2 of 002_d5b686126462e90b.txt is blank"
+
+
+PROVENANCE = sorted((Path(__file__).parent / "data" / "provenance").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", PROVENANCE, ids=[p.stem for p in PROVENANCE])
+def test_each_provenance_check_has_a_file_that_trips_it(path, seeds):
+    expected = [re.match(r"# expect: (\d+):(\d+): (.*)", line).groups() for line in path.read_text("utf-8").splitlines() if line.startswith("# expect: ")]
+    log = loader.load([str(path)])
+    found = [(p.location.line, p.location.col, p.message) for p in provenance.check(log, seeds)]
+    assert len(found) == len(expected), found
+    for (line, col, message), (want_line, want_col, want) in zip(found, expected):
+        assert (line, col) == (int(want_line), int(want_col)), found
+        assert want in message, found
