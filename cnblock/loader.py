@@ -268,31 +268,31 @@ class _Builder:
 
     def add_file(self, root: Node | None, path: str) -> None:
         if root is None:
-            self.problems.append(Problem(Location(path, 1, 1), "the file is empty; expected a mapping with 'schema' and 'events'"))
+            self._problem(Location(path, 1, 1), "the file is empty; expected a mapping with 'schema' and 'events'")
             return
         if not isinstance(root, Map):
-            self.problems.append(Problem(root.loc, f"the top level must be a mapping with 'schema' and 'events', not {_describe(root)}"))
+            self._problem(root.loc, f"the top level must be a mapping with 'schema' and 'events', not {_describe(root)}")
             return
         if "schema" not in root.items:
-            self.problems.append(Problem(root.loc, f"missing 'schema: {SCHEMA}' at the top level"))
+            self._problem(root.loc, f"missing 'schema: {SCHEMA}' at the top level")
         for key, (key_node, value) in root.items.items():
             if key == "schema":
                 self._check_schema(value)
             elif key in SECTIONS:
                 self._section(key, value)
             else:
-                self.problems.append(Problem(key_node.loc, f"unknown top-level key '{key}' (expected schema, {', '.join(SECTIONS)})"))
+                self._problem(key_node.loc, f"unknown top-level key '{key}' (expected schema, {', '.join(SECTIONS)})")
 
     def _check_schema(self, node: Node) -> None:
         if not (isinstance(node, Scalar) and node.plain and node.value == str(SCHEMA)):
             shown = node.value if isinstance(node, Scalar) else _describe(node)
-            self.problems.append(Problem(node.loc, f"unsupported schema '{shown}'; this cnblock reads schema {SCHEMA}"))
+            self._problem(node.loc, f"unsupported schema '{shown}'; this cnblock reads schema {SCHEMA}")
 
     def _section(self, section: str, node: Node) -> None:
         try:
             items = _seq(node, f"'{section}'")
         except _Bad as bad:
-            self.problems.append(Problem(bad.loc, bad.message))
+            self._problem(bad.loc, bad.message)
             return
         for item in items:
             read = self._record(_SINGULAR[section], item)

@@ -54,6 +54,9 @@ class Map:
 
 Node = Union[Scalar, Seq, Map]
 
+_COMPLEX_KEY = Scalar("", Location("", 0, 0))
+"""Stands for a key that was a list or a mapping (already reported): its value is skipped."""
+
 
 def _loc(path: str, mark: yaml.Mark) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
@@ -99,13 +102,15 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                 parent.pending = node
             else:
                 problems.append(Problem(node.loc, "a key must be plain text, not a list or mapping"))
-                parent.pending = Scalar("", node.loc)
+                parent.pending = _COMPLEX_KEY
         else:
             key, parent.pending = parent.pending, None
+            if key is _COMPLEX_KEY:
+                return  # reported at the key; its value has nowhere to go
             if key.value in parent.items:
                 first = parent.items[key.value][0].loc.line
                 problems.append(Problem(key.loc, f"duplicate key '{key.value}' (first at line {first})"))
-            elif key.value:
+            else:
                 parent.items[key.value] = (key, node)
 
     try:
@@ -114,17 +119,15 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                 attach(stack.pop())
                 continue
             here = _loc(path, event.start_mark)
-            if isinstance(event, yaml.ScalarEvent) and event.anchor is None and not _explicit_tag(event):
-                attach(Scalar(event.value, here, plain=not event.style))  # libyaml: '', pure: None
-                continue
             if isinstance(event, yaml.AliasEvent):
                 problems.append(Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out"))
                 attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
                 continue
-            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                problems.append(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
-            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and _explicit_tag(event):
-                problems.append(Problem(here, f"tags ({event.tag}) are not allowed"))
+            if isinstance(event, yaml.NodeEvent):  # a scalar or the start of a collection
+                if event.anchor is not None:
+                    problems.append(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
+                if _explicit_tag(event):
+                    problems.append(Problem(here, f"tags ({event.tag}) are not allowed"))
             if isinstance(event, yaml.ScalarEvent):
                 attach(Scalar(event.value, here, plain=not event.style))  # libyaml: '', pure: None
             elif isinstance(event, yaml.CollectionStartEvent):
