@@ -18,13 +18,11 @@ class Location(NamedTuple):
 
 
 class Problem(NamedTuple):
-    """One thing wrong with a data file, at the value it is about."""
+    """One thing wrong with a data file, at the value it is about. (`render.problem_report`
+    is the one place that formats it.)"""
 
     location: Location
     message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: error: {self.message}"
 
 
 class CnblockError(Exception):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from cnblock.model import Entity, Event, EventLog, PartialDate, Source, Technology
 from cnblock.query import Activity, Filters
@@ -63,7 +64,12 @@ def entity_record(entity: Entity, activity: Activity) -> Record:
 
 
 def technology_record(tech: Technology, activity: Activity) -> Record:
-    return {"id": tech.id, "name": tech.name, "aliases": list(tech.aliases), "description": tech.description} | _activity(activity)
+    return {
+        "id": tech.id,
+        "name": tech.name,
+        "aliases": list(tech.aliases),
+        "description": tech.description,
+    } | _activity(activity)
 
 
 def source_record(source: Source, activity: Activity | None = None) -> Record:
@@ -91,14 +97,16 @@ def to_json(value: Any) -> str:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """The one form every CSV cell takes: lists joined, formula starts neutralised."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
     elif isinstance(value, dict):
         value = "; ".join(f"{k}: {v}" for k, v in value.items())
-    text = str(value)
+    # NUL cannot come from YAML, but Python 3.10's csv module refuses to write it at all.
+    text = str(value).replace("\x00", "\ufffd")
     # A spreadsheet runs a cell that starts like a formula; a leading apostrophe keeps it text.
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
@@ -110,15 +118,25 @@ def to_csv(rows: Sequence[Record], columns: Iterable[str] | None = None) -> str:
 
     names = list(columns) if columns is not None else list(rows[0]) if rows else []
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF, as RFC 4180 and spreadsheets expect; it also makes a lone CR inside a field quoted.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(names)
     for row in rows:
-        writer.writerow([_csv_cell(row.get(n)) for n in names])
+        writer.writerow([csv_cell(row.get(n)) for n in names])
     return out.getvalue()
 
 
 EVENT_COLUMNS = (
-    "id", "date", "title", "companies", "people", "technologies", "sources", "place", "date_note", "summary",
+    "id",
+    "date",
+    "title",
+    "companies",
+    "people",
+    "technologies",
+    "sources",
+    "place",
+    "date_note",
+    "summary",
 )
 """The CSV columns of an event, the keys of `event_row`."""
 
@@ -169,30 +187,52 @@ def _md_source(source: Source) -> str:
 
 
 def _plain_url(url: str) -> bool:
-    return url.startswith(("http://", "https://")) and url.isprintable() and not any(c in url for c in " <>\"\\`")
+    return (
+        url.startswith(("http://", "https://"))
+        and url.isprintable()
+        and not any(c in url for c in ' <>"\\`')
+    )
 
 
-def to_markdown(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+def to_markdown(
+    log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False
+) -> str:
     """A title, the filters and count, a table a year, summaries with `long`, the sources."""
-    lines = [f"# {md_text(_title(filters))}", "", f"Filters: {md_text(filters.describe())}. {counted(len(events), 'event')}."]
+    lines = [
+        f"# {md_text(_title(filters))}",
+        "",
+        f"Filters: {md_text(filters.describe())}. {counted(len(events), 'event')}.",
+    ]
     by_year: dict[int, list[Event]] = {}
     for event in events:
         by_year.setdefault(event.date.year, []).append(event)
     for year, group in by_year.items():
-        lines += ["", f"## {year}", "", _md_row(["Date", "Event", "Companies and people", "Technologies", "Source"]), _md_row(["---"] * 5)]
+        lines += [
+            "",
+            f"## {year}",
+            "",
+            _md_row(["Date", "Event", "Companies and people", "Technologies", "Source"]),
+            _md_row(["---"] * 5),
+        ]
         for event in group:
-            lines.append(_md_row([
-                str(event.date),
-                md_text(event.title),
-                md_text(", ".join(e.name for e in log.event_entities(event))),
-                md_text(", ".join(t.name for t in log.event_technologies(event))),
-                md_text(citation_label(log, event.sources, short=False)),
-            ]))
+            lines.append(
+                _md_row(
+                    [
+                        str(event.date),
+                        md_text(event.title),
+                        md_text(", ".join(e.name for e in log.event_entities(event))),
+                        md_text(", ".join(t.name for t in log.event_technologies(event))),
+                        md_text(citation_label(log, event.sources, short=False)),
+                    ]
+                )
+            )
         if long:
             lines.append("")
             for event in group:
                 note = f" *Date: {md_text(event.date_note)}*" if event.date_note else ""
-                lines.append(f"- **{event.date}: {md_text(event.title)}** {md_text(event.summary)}{note}")
+                lines.append(
+                    f"- **{event.date}: {md_text(event.title)}** {md_text(event.summary)}{note}"
+                )
     cited = _cited_sources(log, events)
     if cited:
         lines += ["", "## Sources", ""]
@@ -202,32 +242,50 @@ def to_markdown(log: EventLog, events: Sequence[Event], filters: Filters, long: 
 
 # JSON, CSV --------------------------------------------------------------------------------
 
-def to_json_export(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+
+def to_json_export(
+    log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False
+) -> str:
     """The timeline's event objects, the filters that chose them and the sources they cite."""
-    return to_json({
-        "filters": filters.describe(),
-        "events": [event_record(log, e) for e in events],
-        "sources": [source_record(s) for s in _cited_sources(log, events)],
-    })
+    return to_json(
+        {
+            "filters": filters.describe(),
+            "events": [event_record(log, e) for e in events],
+            "sources": [source_record(s) for s in _cited_sources(log, events)],
+        }
+    )
 
 
-def to_csv_export(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+def to_csv_export(
+    log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False
+) -> str:
     return events_csv(log, events)
 
 
 # YAML subset ------------------------------------------------------------------------------
 
+
 def _mapping(record: Source | Entity | Technology) -> dict[str, Any]:
     """A record's fields as plain YAML values, without its positions or its empty fields."""
     out = {}
-    for name, value in zip(record._fields, record):
+    for name, value in zip(record._fields, record, strict=False):
         if name == "where" or value in (None, (), {}):
             continue
-        out[name] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, Mapping) else str(value) if isinstance(value, PartialDate) else value
+        out[name] = (
+            list(value)
+            if isinstance(value, tuple)
+            else dict(value)
+            if isinstance(value, Mapping)
+            else str(value)
+            if isinstance(value, PartialDate)
+            else value
+        )
     return out
 
 
-def subset(log: EventLog, events: Sequence[Event]) -> tuple[list[Source], list[Entity], list[Technology]]:
+def subset(
+    log: EventLog, events: Sequence[Event]
+) -> tuple[list[Source], list[Entity], list[Technology]]:
     """Exactly the sources, entities (with people's affiliations) and technologies the events
     need, in the log's order."""
     wanted = {i for e in events for i in e.entities}
@@ -255,8 +313,14 @@ def to_yaml(log: EventLog, events: Sequence[Event], filters: Filters, long: bool
         "technologies": [_mapping(t) for t in technologies],
         "events": [_event_mapping(e) for e in events],
     }
-    header = f"# A subset of the cnblock event log. Filters: {filters.describe()}. {counted(len(events), 'event')}.\n# Load it with: cnblock --data FILE timeline\n"
-    return header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    header = (
+        f"# A subset of the cnblock event log. Filters: {filters.describe()}."
+        f" {counted(len(events), 'event')}.\n"
+        "# Load it with: cnblock --no-shipped --data FILE timeline\n"
+    )
+    return header + yaml.safe_dump(
+        document, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
 
 
 def _event_mapping(event: Event) -> dict[str, Any]:
@@ -277,6 +341,7 @@ def _event_mapping(event: Event) -> dict[str, Any]:
 
 # TimelineJS -------------------------------------------------------------------------------
 
+
 def _tl_date(event: Event) -> dict[str, str]:
     date = {"year": str(event.date.year)}
     if event.date.month:
@@ -287,7 +352,9 @@ def _tl_date(event: Event) -> dict[str, str]:
     return date
 
 
-def to_timelinejs(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+def to_timelinejs(
+    log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False
+) -> str:
     """The JSON Knight Lab's TimelineJS reads: dates at their precision, grouped by the first
     organisation of each event. TimelineJS renders text as HTML, so all of it is escaped."""
     from html import escape
@@ -299,11 +366,20 @@ def to_timelinejs(log: EventLog, events: Sequence[Event], filters: Filters, long
             text += f"<p><i>Date: {escape(event.date_note)}</i></p>"
         text += f"<p>Source: {escape(citation_label(log, event.sources, short=False))}</p>"
         organisations = [e.name for e in log.event_entities(event) if not e.is_person]
-        slide = {"unique_id": event.id, "start_date": _tl_date(event), "text": {"headline": escape(event.title), "text": text}}
+        slide = {
+            "unique_id": event.id,
+            "start_date": _tl_date(event),
+            "text": {"headline": escape(event.title), "text": text},
+        }
         if organisations:
             slide["group"] = escape(organisations[0])
         slides.append(slide)
-    title = {"text": {"headline": escape(_title(filters)), "text": escape(f"Filters: {filters.describe()}. {counted(len(events), 'event')}.")}}
+    title = {
+        "text": {
+            "headline": escape(_title(filters)),
+            "text": escape(f"Filters: {filters.describe()}. {counted(len(events), 'event')}."),
+        }
+    }
     return to_json({"title": title, "events": slides})
 
 

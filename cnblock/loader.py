@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any
 
 from cnblock.errors import DataError, Location, Problem
 from cnblock.model import (
@@ -39,7 +40,12 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 SECTIONS = ("sources", "entities", "technologies", "events")
-_SINGULAR = {"sources": "source", "entities": "entity", "technologies": "technology", "events": "event"}
+_SINGULAR = {
+    "sources": "source",
+    "entities": "entity",
+    "technologies": "technology",
+    "events": "event",
+}
 
 
 def default_data_file() -> Path:
@@ -47,12 +53,43 @@ def default_data_file() -> Path:
     return _PACKAGED if _PACKAGED.is_file() else _CHECKOUT
 
 
-def data_files(explicit: list[str] | None = None) -> list[str]:
-    """The files to load: those named with --data, else CNBLOCK_DATA, else the shipped log."""
+LOCAL_FILE = "cnblock.yaml"
+"""A user's own log in the current folder: loaded when no file is named, written by `add`."""
+
+
+def user_files(explicit: list[str] | None = None) -> list[str]:
+    """The user's own files: those named with --data, else CNBLOCK_DATA, else ./cnblock.yaml
+    when it exists (else none)."""
     if explicit:
         return list(explicit)
     from_env = [p for p in os.environ.get(DATA_ENV, "").split(os.pathsep) if p]
-    return from_env or [str(default_data_file())]
+    if from_env:
+        return from_env
+    return [LOCAL_FILE] if os.path.isfile(LOCAL_FILE) else []
+
+
+def data_files(explicit: list[str] | None = None, shipped: bool = True) -> list[str]:
+    """The files to load, in order: the shipped log (unless not `shipped`), then the user's
+    files (see `user_files`). A file named twice, under any spelling, is loaded once."""
+    paths = ([str(default_data_file())] if shipped else []) + user_files(explicit)
+    seen: set[str] = set()
+    unique = []
+    for path in paths:
+        key = os.path.normcase(os.path.realpath(path))
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def is_shipped(path: str) -> bool:
+    """Whether `path` is the shipped log."""
+    return os.path.realpath(path) == os.path.realpath(default_data_file())
+
+
+def describe_files(paths: list[str]) -> str:
+    """The files in words, the shipped log named as such: 'the shipped log, mine.yaml'."""
+    return ", ".join("the shipped log" if is_shipped(p) else p for p in paths)
 
 
 def read_text(path: str) -> str:
@@ -113,7 +150,7 @@ def load(paths: list[str]) -> EventLog:
     return log
 
 
-class _Bad(Exception):
+class _BadValueError(Exception):
     """A value that cannot be read; becomes a Problem at `loc`."""
 
     def __init__(self, loc: Location, message: str):
@@ -127,28 +164,32 @@ def _describe(node: Node) -> str:
 
 def _scalar(node: Node, what: str) -> Scalar:
     if not isinstance(node, Scalar):
-        raise _Bad(node.loc, f"{what} must be a single value, not {_describe(node)}")
+        raise _BadValueError(node.loc, f"{what} must be a single value, not {_describe(node)}")
     return node
 
 
 def _text(node: Node, what: str = "this value") -> str:
     value = _scalar(node, what)
     if value.is_null or not value.value.strip():
-        raise _Bad(node.loc, f"{what} must not be empty")
+        raise _BadValueError(node.loc, f"{what} must not be empty")
     return value.value
 
 
 def _line(node: Node, what: str = "this value") -> str:
     value = _text(node, what)
     if "\n" in value or "\r" in value:
-        raise _Bad(node.loc, f"{what} must be one line")
+        raise _BadValueError(node.loc, f"{what} must be one line")
     return value
 
 
 def _ident(node: Node, what: str = "an id") -> str:
     value = _line(node, what)
     if not _ID.fullmatch(value):
-        raise _Bad(node.loc, f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens, like 'wang-chuanfu'")
+        raise _BadValueError(
+            node.loc,
+            f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens,"
+            " like 'wang-chuanfu'",
+        )
     return value
 
 
@@ -157,29 +198,31 @@ def _date(node: Node, what: str = "a date") -> PartialDate:
     try:
         return PartialDate.parse(value)
     except ValueError as exc:
-        raise _Bad(node.loc, str(exc)) from None
+        raise _BadValueError(node.loc, str(exc)) from None
 
 
 def _number(node: Node, what: str = "a line number") -> int:
     value = _scalar(node, what)
     if not (value.plain and value.value.isascii() and value.value.isdigit()):
-        raise _Bad(node.loc, f"{what} must be a whole number, not '{value.value}'")
+        raise _BadValueError(node.loc, f"{what} must be a whole number, not '{value.value}'")
     if int(value.value) < 1:
-        raise _Bad(node.loc, f"{what} counts from 1")
+        raise _BadValueError(node.loc, f"{what} counts from 1")
     return int(value.value)
 
 
 def _file_name(node: Node, what: str = "seed") -> str:
     value = _line(node, what)
     if "/" in value or "\\" in value or value in (".", ".."):
-        raise _Bad(node.loc, f"{what} must be a file name in the CNBLOCK_SEEDS folder, not a path")
+        raise _BadValueError(
+            node.loc, f"{what} must be a file name in the CNBLOCK_SEEDS folder, not a path"
+        )
     return value
 
 
 def _sha256(node: Node, what: str = "sha256") -> str:
     value = _line(node, what)
     if not _SHA256.fullmatch(value):
-        raise _Bad(node.loc, "sha256 must be 64 lowercase hexadecimal digits")
+        raise _BadValueError(node.loc, "sha256 must be 64 lowercase hexadecimal digits")
     return value
 
 
@@ -187,7 +230,7 @@ def _seq(node: Node, what: str) -> list[Node]:
     if isinstance(node, Scalar) and node.is_null:
         return []
     if not isinstance(node, Seq):
-        raise _Bad(node.loc, f"{what} must be a list, not {_describe(node)}")
+        raise _BadValueError(node.loc, f"{what} must be a list, not {_describe(node)}")
     return node.items
 
 
@@ -197,7 +240,7 @@ def _list_of(item: Callable[[Node, str], str]) -> Callable[[Node, str], tuple[st
         for child in _seq(node, what):
             value = item(child, f"each entry of {what}")
             if value in values:
-                raise _Bad(child.loc, f"'{value}' is listed twice in {what}")
+                raise _BadValueError(child.loc, f"'{value}' is listed twice in {what}")
             values.append(value)
         return tuple(values)
 
@@ -206,16 +249,19 @@ def _list_of(item: Callable[[Node, str], str]) -> Callable[[Node, str], tuple[st
 
 def _names(node: Node, what: str) -> dict[str, str]:
     if not isinstance(node, Map):
-        raise _Bad(node.loc, f"{what} must be a mapping of language code to name, not {_describe(node)}")
+        raise _BadValueError(
+            node.loc, f"{what} must be a mapping of language code to name, not {_describe(node)}"
+        )
     names = {}
     for code, (key, value) in node.items.items():
         if not _LANG.fullmatch(code):
-            raise _Bad(key.loc, f"'{code}' is not a language code like 'ko' or 'zh'")
+            raise _BadValueError(key.loc, f"'{code}' is not a language code like 'ko' or 'zh'")
         names[code] = _line(value, f"the {code} name")
     return names
 
 
-_FIELDS: dict[str, dict[str, tuple[Callable, bool]]] = {
+_Reader = Callable[[Node, str], Any]
+_FIELDS: dict[str, dict[str, tuple[_Reader | None, bool]]] = {
     "source": {
         "id": (_ident, True),
         "publisher": (_line, True),
@@ -263,15 +309,24 @@ class _Builder:
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        self.records: dict[str, list[tuple[dict, dict[str, Location]]]] = {s: [] for s in SECTIONS}
+        self.records: dict[str, list[tuple[dict[str, Any], dict[str, Location]]]] = {
+            s: [] for s in SECTIONS
+        }
         self.ids: dict[str, dict[str, Location]] = {s: {} for s in SECTIONS}
 
     def add_file(self, root: Node | None, path: str) -> None:
         if root is None:
-            self._problem(Location(path, 1, 1), "the file is empty; expected a mapping with 'schema' and 'events'")
+            self._problem(
+                Location(path, 1, 1),
+                "the file is empty; expected a mapping with 'schema' and 'events'",
+            )
             return
         if not isinstance(root, Map):
-            self._problem(root.loc, f"the top level must be a mapping with 'schema' and 'events', not {_describe(root)}")
+            self._problem(
+                root.loc,
+                "the top level must be a mapping with 'schema' and 'events',"
+                f" not {_describe(root)}",
+            )
             return
         if "schema" not in root.items:
             self._problem(root.loc, f"missing 'schema: {SCHEMA}' at the top level")
@@ -281,17 +336,22 @@ class _Builder:
             elif key in SECTIONS:
                 self._section(key, value)
             else:
-                self._problem(key_node.loc, f"unknown top-level key '{key}' (expected schema, {', '.join(SECTIONS)})")
+                self._problem(
+                    key_node.loc,
+                    f"unknown top-level key '{key}' (expected schema, {', '.join(SECTIONS)})",
+                )
 
     def _check_schema(self, node: Node) -> None:
         if not (isinstance(node, Scalar) and node.plain and node.value == str(SCHEMA)):
             shown = node.value if isinstance(node, Scalar) else _describe(node)
-            self._problem(node.loc, f"unsupported schema '{shown}'; this cnblock reads schema {SCHEMA}")
+            self._problem(
+                node.loc, f"unsupported schema '{shown}'; this cnblock reads schema {SCHEMA}"
+            )
 
     def _section(self, section: str, node: Node) -> None:
         try:
             items = _seq(node, f"'{section}'")
-        except _Bad as bad:
+        except _BadValueError as bad:
             self._problem(bad.loc, bad.message)
             return
         for item in items:
@@ -303,7 +363,16 @@ class _Builder:
                 seen = self.ids[section]
                 if values["id"] in seen:
                     first = seen[values["id"]]
-                    self._problem(where["id"], f"duplicate {_SINGULAR[section]} id '{values['id']}' (first at {first})")
+                    hint = (
+                        ", in the shipped log: pick another id, or, if this file repeats the"
+                        " shipped records, load it with --no-shipped"
+                        if first.path != where["id"].path and is_shipped(first.path)
+                        else ""
+                    )
+                    kind, taken = _SINGULAR[section], values["id"]
+                    self._problem(
+                        where["id"], f"duplicate {kind} id '{taken}' (first at {first}{hint})"
+                    )
                     continue
                 seen[values["id"]] = where["id"]
             if complete:
@@ -312,29 +381,35 @@ class _Builder:
     def _problem(self, loc: Location, message: str) -> None:
         self.problems.append(Problem(loc, message))
 
-    def _record(self, kind: str, node: Node) -> tuple[dict, dict[str, Location], bool] | None:
+    def _record(
+        self, kind: str, node: Node
+    ) -> tuple[dict[str, Any], dict[str, Location], bool] | None:
         """Read one mapping by its field spec; `complete` is False if anything was wrong."""
         if not isinstance(node, Map):
             self._problem(node.loc, f"each {kind} must be a mapping, not {_describe(node)}")
             return None
         spec = _FIELDS[kind]
-        values: dict = {}
+        values: dict[str, Any] = {}
         where: dict[str, Location] = {}
         complete = True
         for key, (key_node, value) in node.items.items():
             if key not in spec:
-                self._problem(key_node.loc, f"unknown key '{key}' in {kind} (expected one of: {', '.join(spec)})")
+                self._problem(
+                    key_node.loc,
+                    f"unknown key '{key}' in {kind} (expected one of: {', '.join(spec)})",
+                )
                 complete = False
                 continue
             where[key] = value.loc
             if isinstance(value, Seq):  # so a bad reference is shown at the item itself
                 where.update((f"{key}.{i}", item.loc) for i, item in enumerate(value.items))
-            read = spec[key][0] or self._citations
+            reader = spec[key][0]
+            read = self._citations if reader is None else reader
             if isinstance(value, Scalar) and value.is_null and not spec[key][1]:
                 continue  # an optional field left empty is the same as leaving it out
             try:
                 values[key] = read(value, f"'{key}'")
-            except _Bad as bad:
+            except _BadValueError as bad:
                 if bad.message:
                     self._problem(bad.loc, bad.message)
                 complete = False
@@ -349,11 +424,11 @@ class _Builder:
         citations = []
         items = _seq(node, what)
         if not items:
-            raise _Bad(node.loc, "an event must cite at least one source line")
+            raise _BadValueError(node.loc, "an event must cite at least one source line")
         for item in items:
             read = self._record("citation", item)
             if read is None or not read[2]:
-                raise _Bad(item.loc, "")  # its problems are recorded already
+                raise _BadValueError(item.loc, "")  # its problems are recorded already
             values, where, _ = read
             citations.append(Citation(values["source"], values["line"], where))
         return tuple(citations)
@@ -365,7 +440,11 @@ class _Builder:
             source = Source(**values, where=where)
             if bool(source.seed) != bool(source.sha256):
                 missing, present = ("sha256", "seed") if source.seed else ("seed", "sha256")
-                self._problem(where[present], f"source '{source.id}' has '{present}' but no '{missing}'; give both or neither")
+                self._problem(
+                    where[present],
+                    f"source '{source.id}' has '{present}' but no '{missing}';"
+                    " give both or neither",
+                )
             sources[source.id] = source
         technologies = {v["id"]: Technology(**v, where=w) for v, w in self.records["technologies"]}
         entities = {}
@@ -383,7 +462,10 @@ class _Builder:
 
     def _check_entity(self, entity: Entity) -> None:
         if entity.kind not in ENTITY_KINDS:
-            self._problem(entity.where["kind"], f"unknown kind '{entity.kind}' (expected one of: {', '.join(ENTITY_KINDS)})")
+            self._problem(
+                entity.where["kind"],
+                f"unknown kind '{entity.kind}' (expected one of: {', '.join(ENTITY_KINDS)})",
+            )
         if entity.affiliations and not entity.is_person:
             self._problem(entity.where["affiliations"], "only a person has affiliations")
         self._refs("entities", entity.affiliations, entity.where, "affiliations")
@@ -394,9 +476,13 @@ class _Builder:
         for citation in event.sources:
             self._refs("sources", (citation.source,), citation.where, "source")
 
-    def _refs(self, section: str, ids: tuple[str, ...], where: Mapping[str, Location], key: str) -> None:
+    def _refs(
+        self, section: str, ids: tuple[str, ...], where: Mapping[str, Location], key: str
+    ) -> None:
         known = self.ids[section]
         for i, ref in enumerate(ids):
             if ref not in known:
-                loc = where.get(f"{key}.{i}", where.get(key))
-                self._problem(loc, f"unknown {_SINGULAR[section]} '{ref}'{did_you_mean(ref, known)}")
+                loc = where.get(f"{key}.{i}") or where[key]
+                self._problem(
+                    loc, f"unknown {_SINGULAR[section]} '{ref}'{did_you_mean(ref, known)}"
+                )

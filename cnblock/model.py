@@ -8,8 +8,9 @@ its ordering is not a tuple's.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from cnblock.errors import Location
 
@@ -35,15 +36,16 @@ def days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def _same_content(self, other):
+def _same_content(self: tuple[Any, ...], other: object) -> Any:
     """Records are equal when their content is: where a value stood in a file does not count.
     (`where` is every record's last field.)"""
     if type(self) is not type(other):
         return NotImplemented
+    assert isinstance(other, tuple)
     return self[:-1] == other[:-1]
 
 
-def _other_content(self, other):
+def _other_content(self: tuple[Any, ...], other: object) -> Any:
     same = _same_content(self, other)
     return same if same is NotImplemented else not same
 
@@ -70,10 +72,11 @@ class PartialDate:
                 f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, "
                 "optionally followed by ~ (approximate) or ? (uncertain)"
             )
-        year, month, day = (int(g) if g else None for g in match.groups()[:3])
+        year = int(match.group(1))
+        month, day = (int(g) if g else None for g in match.groups()[1:3])
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"'{text}' has no month {month:02d}")
-        if day is not None and not 1 <= day <= days_in_month(year, month):
+        if day is not None and not 1 <= day <= days_in_month(year, month or 1):
             raise ValueError(f"'{text}' is not a day of the calendar")
         return cls(year, month, day, match.group(4))
 
@@ -124,8 +127,6 @@ class Source(NamedTuple):
     note: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
 
-    __eq__, __ne__ = _same_content, _other_content
-
 
 class Entity(NamedTuple):
     id: str
@@ -136,8 +137,6 @@ class Entity(NamedTuple):
     affiliations: tuple[str, ...] = ()
     note: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
-
-    __eq__, __ne__ = _same_content, _other_content
 
     @property
     def is_person(self) -> bool:
@@ -155,8 +154,6 @@ class Technology(NamedTuple):
     description: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
 
-    __eq__, __ne__ = _same_content, _other_content
-
     def all_names(self) -> tuple[str, ...]:
         return (self.id, self.name, *self.aliases)
 
@@ -167,8 +164,6 @@ class Citation(NamedTuple):
     source: str
     line: int
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
-
-    __eq__, __ne__ = _same_content, _other_content
 
 
 class Event(NamedTuple):
@@ -182,8 +177,6 @@ class Event(NamedTuple):
     date_note: str | None = None
     place: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
-
-    __eq__, __ne__ = _same_content, _other_content
 
 
 class EventLog(NamedTuple):
@@ -200,3 +193,10 @@ class EventLog(NamedTuple):
 
     def event_technologies(self, event: Event) -> list[Technology]:
         return [self.technologies[i] for i in event.technologies]
+
+
+# Set after the classes are made (type checkers allow only fields and methods in a NamedTuple's
+# body, and a method each would repeat itself five times).
+for _record in (Source, Entity, Technology, Citation, Event):
+    setattr(_record, "__eq__", _same_content)  # noqa: B010
+    setattr(_record, "__ne__", _other_content)  # noqa: B010

@@ -27,7 +27,9 @@ def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...
     the old file as it was and no temporary file behind."""
     target = Path(path)
     if any(_same_file(target, Path(i)) for i in inputs):
-        raise OutputError(f"{path}: is one of the data files being read; write the export elsewhere")
+        raise OutputError(
+            f"{path}: is one of the data files being read; write the export elsewhere"
+        )
     if target.is_dir():
         raise OutputError(f"{path}: is a folder; name a file to write")
     if not target.parent.is_dir():
@@ -36,7 +38,9 @@ def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...
         raise OutputError(f"{path}: already exists; add --force to replace it")
     data = text.encode("utf-8")
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
     except OSError as exc:
         raise OutputError(f"{path}: cannot write there: {_message(exc)}") from None
     try:

@@ -34,11 +34,17 @@ def seed_lines(log: EventLog, folder: Path, problems: list[Problem]) -> dict[str
         try:
             raw = path.read_bytes()
         except OSError:
-            problems.append(Problem(source.where["seed"], f"seed text '{source.seed}' is not in {folder}"))
+            problems.append(
+                Problem(source.where["seed"], f"seed text '{source.seed}' is not in {folder}")
+            )
             continue
         digest = hashlib.sha256(raw).hexdigest()
         if digest != source.sha256:
-            problems.append(Problem(source.where["sha256"], f"{path} has sha256 {digest}, not the one recorded here"))
+            problems.append(
+                Problem(
+                    source.where["sha256"], f"{path} has sha256 {digest}, not the one recorded here"
+                )
+            )
             continue
         texts[source.id] = raw.decode("utf-8", "replace").split("\n")
     return texts
@@ -55,14 +61,27 @@ def check_event(event: Event, texts: dict[str, list[str]], log: EventLog) -> lis
             continue
         seed = log.sources[citation.source].seed
         if citation.line > len(lines):
-            problems.append(Problem(citation.where["line"], f"line {citation.line} is past the end of {seed} ({len(lines)} lines)"))
+            problems.append(
+                Problem(
+                    citation.where["line"],
+                    f"line {citation.line} is past the end of {seed} ({len(lines)} lines)",
+                )
+            )
         elif not lines[citation.line - 1].strip():
-            problems.append(Problem(citation.where["line"], f"line {citation.line} of {seed} is blank"))
+            problems.append(
+                Problem(citation.where["line"], f"line {citation.line} of {seed} is blank")
+            )
         else:
             cited.append(lines[citation.line - 1])
     year = str(event.date.year)
     if every_text and cited and not event.date_note and not any(year in line for line in cited):
-        problems.append(Problem(event.where["date"], f"no cited line states the year {year}; cite one that does or explain the date in date_note"))
+        problems.append(
+            Problem(
+                event.where["date"],
+                f"no cited line states the year {year};"
+                " cite one that does or explain the date in date_note",
+            )
+        )
     return problems
 
 

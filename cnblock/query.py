@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from typing import Callable, Iterable, NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple, Protocol, TypeVar
 
 from cnblock.errors import UsageError
 from cnblock.model import Entity, Event, EventLog, PartialDate, Technology
@@ -31,7 +32,7 @@ class Filters(NamedTuple):
     def describe(self) -> str:
         """The filters in words, kind by kind in a fixed order: 'company BYD, year 2018'."""
         parts = []
-        for name, value in zip(self._fields, self):
+        for name, value in zip(self._fields, self, strict=False):
             values = value if isinstance(value, tuple) else (value,) if value else ()
             if values:
                 parts.append(f"{name} {' or '.join(values)}")
@@ -55,7 +56,9 @@ def _index(records: Iterable[Entity | Technology]) -> dict[str, set[str]]:
     return index
 
 
-def _resolve(kind: str, names: tuple[str, ...], records: list[Entity] | list[Technology]) -> set[str]:
+def _resolve(
+    kind: str, names: tuple[str, ...], records: list[Entity] | list[Technology]
+) -> set[str]:
     """The ids every name stands for; UsageError naming the first unknown one."""
     index = _index(records)
     ids: set[str] = set()
@@ -101,8 +104,10 @@ def people(log: EventLog) -> list[Entity]:
 
 def _haystack(log: EventLog, event: Event) -> str:
     parts = [event.id, event.title, event.summary, event.date_note or "", event.place or ""]
-    for record in (*log.event_entities(event), *log.event_technologies(event)):
-        parts.extend(record.all_names())
+    for entity in log.event_entities(event):
+        parts.extend(entity.all_names())
+    for tech in log.event_technologies(event):
+        parts.extend(tech.all_names())
     return fold(" ".join(parts))
 
 
@@ -158,7 +163,9 @@ class Activity(NamedTuple):
     last: int | None
 
 
-def activity(events: list[Event], ids_of: Callable[[Event], Iterable[str]]) -> dict[str, Activity]:
+def activity(
+    events: Sequence[Event], ids_of: Callable[[Event], Iterable[str]]
+) -> dict[str, Activity]:
     years: dict[str, list[int]] = {}
     for event in events:
         for key in ids_of(event):
@@ -166,19 +173,29 @@ def activity(events: list[Event], ids_of: Callable[[Event], Iterable[str]]) -> d
     return {k: Activity(k, len(v), min(v), max(v)) for k, v in years.items()}
 
 
-def entity_activity(events: list[Event]) -> dict[str, Activity]:
+def entity_activity(events: Sequence[Event]) -> dict[str, Activity]:
     return activity(events, lambda e: e.entities)
 
 
-def technology_activity(events: list[Event]) -> dict[str, Activity]:
+def technology_activity(events: Sequence[Event]) -> dict[str, Activity]:
     return activity(events, lambda e: e.technologies)
 
 
-def source_activity(events: list[Event]) -> dict[str, Activity]:
+def source_activity(events: Sequence[Event]) -> dict[str, Activity]:
     return activity(events, lambda e: dict.fromkeys(c.source for c in e.sources))
 
 
-def listed(records: Iterable, stats: dict[str, Activity], everything: bool) -> list[tuple]:
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+R = TypeVar("R", bound=_Record)
+
+
+def listed(
+    records: Iterable[R], stats: dict[str, Activity], everything: bool
+) -> list[tuple[R, Activity]]:
     """(record, activity) pairs: all records when `everything`, else those with events."""
     empty = Activity("", 0, None, None)
     return [(r, stats.get(r.id, empty)) for r in records if everything or r.id in stats]
@@ -198,12 +215,17 @@ def years(log: EventLog, events: list[Event]) -> list[YearRow]:
         by_year.setdefault(event.date.year, []).append(event)
     for year, group in sorted(by_year.items()):
         counts = Counter(i for e in group for i in e.entities if not log.entities[i].is_person)
-        names = tuple(log.entities[i].name for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], log.entities[kv[0]].name)))
+        names = tuple(
+            log.entities[i].name
+            for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], log.entities[kv[0]].name))
+        )
         rows.append(YearRow(year, len(group), names))
     return rows
 
 
-def year_matrix(log: EventLog, events: list[Event], top: int) -> tuple[list[int], list[Entity], dict[tuple[int, str], int]]:
+def year_matrix(
+    log: EventLog, events: list[Event], top: int
+) -> tuple[list[int], list[Entity], dict[tuple[int, str], int]]:
     """Years x the `top` busiest organisations, with the number of events in each cell."""
     counts: Counter[tuple[int, str]] = Counter()
     totals: Counter[str] = Counter()

@@ -7,171 +7,267 @@ sequence, a bell or a right-to-left override in a title cannot reach the termina
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from rich import box
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from cnblock.errors import Problem
+from cnblock.layout import GLUE, PLAIN, UNICODE, Column, Drawing, Row, Screen, paragraphs, table
 from cnblock.model import Entity, Event, EventLog, Source, Technology
 from cnblock.query import Activity, YearRow
-from cnblock.text import citation_label, names_of, printable
+from cnblock.text import citation_label, printable
+
 
 def cell(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
     """A table cell showing `text` literally."""
     return Text(printable(text or "", keep_newlines), style=style)
 
 
-def _table(*columns: str, keep: Sequence[int] = (), **options) -> Table:
-    """A table whose columns fold long words; the columns numbered in `keep` never wrap."""
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, **options)
-    for index, column in enumerate(columns):
-        table.add_column(column, overflow="fold", no_wrap=index in keep)
-    return table
+def glued(name: str) -> str:
+    """A name whose words stay on one line when it fits."""
+    return GLUE.join(printable(name).split())
 
 
-def timeline(log: EventLog, events: Sequence[Event], long: bool = False, names: int = 6) -> Table:
-    """Events in the given order under a heading row for each year; `long` adds summaries,
-    date notes and every name (otherwise at most `names` names an event)."""
-    table = _table("Date", "Event", "Who", "Technology", "Source", keep=(0, 4), expand=True)
-    for column, ratio in zip(table.columns[1:4], (3, 2, 2)):
-        column.ratio = ratio
+def name_list(names: Iterable[str], limit: int | None = None, style: str = "") -> Text:
+    """Names joined with commas, each kept whole where it fits; past `limit`, 'and N more'."""
+    names = list(names)
+    shown = names if limit is None else names[:limit]
+    text = ", ".join(glued(n) for n in shown)
+    if len(names) > len(shown):
+        text += f" and {len(names) - len(shown)} more"
+    return Text(text, style=style)
+
+
+def timeline(
+    log: EventLog,
+    events: Sequence[Event],
+    long: bool = False,
+    names: int = 6,
+    screen: Screen = PLAIN,
+) -> Text:
+    """Events in the given order under a heading line for each year, each with its id on a dim
+    line under its title, so that `cnblock show ID` can follow; `long` adds summaries and date
+    notes under the row, full width, and every name (otherwise at most `names` an event)."""
+    columns = [
+        Column("Date"),
+        Column("Event", weight=3, least=20),
+        Column("Who", leave=3, label="Who", weight=2),
+        Column("Technology", leave=2, label="Technology", weight=2),
+        Column("Source", leave=1, label="Source"),
+    ]
+    rows: list[Row] = []
     year = None
     for event in events:
         if event.date.year != year:
-            if year is not None:
-                table.add_section()
+            rows.append(Row(heading=Text(str(event.date.year), style="bold cyan"), gap=bool(rows)))
             year = event.date.year
-            table.add_row(Text(str(year), style="bold cyan"))
-        body = cell(event.title, "bold" if long else "")
+        below = []
         if long:
-            body.append("\n")
-            body.append_text(cell(event.summary, keep_newlines=True))
+            below.append(cell(event.summary, keep_newlines=True))
             if event.date_note:
-                body.append("\n")
-                body.append_text(cell(f"Date: {event.date_note}", "italic dim"))
-        table.add_row(
-            cell(str(event.date)),
-            body,
-            cell(names_of(log.event_entities(event), None if long else names)),
-            cell(names_of(log.event_technologies(event)), "green"),
-            cell(citation_label(log, event.sources), "dim"),
+                below.append(cell(f"Date: {event.date_note}", "italic dim", keep_newlines=True))
+        rows.append(
+            Row(
+                cells=[
+                    cell(str(event.date)),
+                    cell(event.title, "bold" if long else ""),
+                    name_list((e.name for e in log.event_entities(event)), None if long else names),
+                    name_list((t.name for t in log.event_technologies(event)), style="green"),
+                    cell(citation_label(log, event.sources), "dim"),
+                ],
+                under=[cell(event.id, "dim")],
+                below=below,
+                gap=long and rows[-1].heading is None,
+            )
         )
-    return table
+    return table(columns, rows, screen)
 
 
-def years(rows: Sequence[YearRow], width: int = 30, names: int = 6) -> Table:
-    """One row a year: the count, a bar scaled to the busiest year, the busiest organisations."""
-    table = _table("Year", "Events", "", "Companies and organisations", keep=(0, 1, 2))
-    table.columns[1].justify = "right"
+def years(rows: Sequence[YearRow], screen: Screen = PLAIN, names: int = 6) -> Text:
+    """One row a year: the count, a bar scaled to the busiest year, the busiest organisations.
+    The bar is 30 cells long at most, shorter where the line is short."""
+    bar_width = 30 if screen.width is None else max(8, min(30, screen.width - 50))
     busiest = max((r.events for r in rows), default=1)
-    for row in rows:
-        bar = "█" * max(1, round(row.events / busiest * width))
-        shown = ", ".join(row.companies[:names])
-        if len(row.companies) > names:
-            shown += f" and {len(row.companies) - names} more"
-        table.add_row(str(row.year), str(row.events), Text(bar, style="cyan"), cell(shown))
-    return table
+    columns = [
+        Column("Year"),
+        Column("Events", right=True),
+        Column(""),
+        Column("Companies and organisations", leave=1, label="Companies"),
+    ]
+    lines = [
+        Row(
+            cells=[
+                Text(str(row.year)),
+                Text(str(row.events)),
+                Text(
+                    screen.drawing.bar * max(1, round(row.events / busiest * bar_width)),
+                    style="cyan",
+                ),
+                name_list(row.companies, names),
+            ]
+        )
+        for row in rows
+    ]
+    return table(columns, lines, screen)
 
 
-def year_matrix(years_: Sequence[int], entities: Sequence[Entity], counts: dict[tuple[int, str], int]) -> Table:
-    """Years down, organisations across, the number of events in each cell."""
-    table = _table("Year", *(printable(e.name) for e in entities))
-    for column in table.columns[1:]:
-        column.justify = "right"
-    for year in years_:
-        table.add_row(str(year), *(str(counts.get((year, e.id), "")) for e in entities))
-    return table
+def year_matrix(
+    years_: Sequence[int],
+    entities: Sequence[Entity],
+    counts: dict[tuple[int, str], int],
+    screen: Screen = PLAIN,
+) -> Text:
+    """Years down, organisations across, the number of events in each cell. Headers wrap
+    between words; organisations that do not fit are left out from the right, and said so."""
+    columns = [Column("Year")] + [
+        Column(glued(e.name), leave=len(entities) - n, right=True, drop=True)
+        for n, e in enumerate(entities)
+    ]
+    rows = [
+        Row(cells=[Text(str(year)), *(Text(str(counts.get((year, e.id), ""))) for e in entities)])
+        for year in years_
+    ]
+    return table(columns, rows, screen)
 
 
-def _narrow_ids(table: Table) -> None:
-    """Let a long id fold so that the names beside it keep room to be read."""
-    table.columns[0].max_width = 20
-    table.columns[1].min_width = 12
-    table.columns[2].min_width = 12
-
-
-def _names_line(entity: Entity | Technology) -> str:
+def names_line(entity: Entity | Technology, drawing: Drawing = UNICODE) -> Text:
+    """Every other name: 'ko 비야디 · zh 比亚迪 · alias', each name kept whole."""
     names = getattr(entity, "names", {})
-    parts = [f"{code} {name}" for code, name in names.items()]
-    return " · ".join(parts + list(entity.aliases))
+    parts = [f"{code}{GLUE}{glued(name)}" for code, name in names.items()]
+    return Text(drawing.separator.join(parts + [glued(a) for a in entity.aliases]))
 
 
-def _years(activity: Activity) -> str:
+def _years(activity: Activity, drawing: Drawing) -> Text:
     if activity.first is None:
-        return ""
-    return str(activity.first) if activity.first == activity.last else f"{activity.first}–{activity.last}"
+        return Text()
+    if activity.first == activity.last:
+        return Text(str(activity.first))
+    return Text(f"{activity.first}{drawing.dash}{activity.last}")
 
 
-def entities(pairs: Sequence[tuple[Entity, Activity]], log: EventLog, with_affiliations: bool = False) -> Table:
-    """Organisations or people with every name, the number of events and the years."""
-    columns = ["ID", "Name", "Other names", "Kind", "Events", "Years"]
-    if with_affiliations:
-        columns[3] = "Affiliations"
-    table = _table(*columns, keep=(4, 5))
-    _narrow_ids(table)
-    table.columns[4].justify = "right"
-    for entity, activity in pairs:
-        third = names_of(log.entities[a] for a in entity.affiliations) if with_affiliations else entity.kind
-        table.add_row(
-            cell(entity.id, "dim"), cell(entity.name, "bold"), cell(_names_line(entity)),
-            cell(third), str(activity.events), _years(activity),
+def entities(
+    pairs: Sequence[tuple[Entity, Activity]],
+    log: EventLog,
+    with_affiliations: bool = False,
+    screen: Screen = PLAIN,
+) -> Text:
+    """Organisations or people with every name, the number of events and the years. Where the
+    ids do not fit beside the names, each goes on a dim line under its name."""
+    third = "Affiliations" if with_affiliations else "Kind"
+    columns = [
+        Column("ID", leave=1),
+        Column("Name", weight=2),
+        Column("Other names", leave=3, label="Other names", weight=3),
+        Column(third, leave=2, label=third),
+        Column("Events", right=True),
+        Column("Years"),
+    ]
+    rows = [
+        Row(
+            cells=[
+                cell(entity.id, "dim"),
+                Text(glued(entity.name), "bold"),
+                names_line(entity, screen.drawing),
+                name_list(log.entities[a].name for a in entity.affiliations)
+                if with_affiliations
+                else cell(entity.kind),
+                Text(str(activity.events)),
+                _years(activity, screen.drawing),
+            ]
         )
-    return table
+        for entity, activity in pairs
+    ]
+    return table(columns, rows, screen)
 
 
-def technologies(pairs: Sequence[tuple[Technology, Activity]]) -> Table:
-    table = _table("ID", "Name", "Aliases", "Events", "Years", keep=(3, 4))
-    _narrow_ids(table)
-    table.columns[3].justify = "right"
-    for tech, activity in pairs:
-        table.add_row(cell(tech.id, "dim"), cell(tech.name, "bold"), cell(_names_line(tech)), str(activity.events), _years(activity))
-    return table
+def technologies(pairs: Sequence[tuple[Technology, Activity]], screen: Screen = PLAIN) -> Text:
+    columns = [
+        Column("ID", leave=1),
+        Column("Name", weight=2),
+        Column("Aliases", leave=2, label="Aliases", weight=3),
+        Column("Events", right=True),
+        Column("Years"),
+    ]
+    rows = [
+        Row(
+            cells=[
+                cell(tech.id, "dim"),
+                Text(glued(tech.name), "bold"),
+                names_line(tech, screen.drawing),
+                Text(str(activity.events)),
+                _years(activity, screen.drawing),
+            ]
+        )
+        for tech, activity in pairs
+    ]
+    return table(columns, rows, screen)
 
 
-def sources(pairs: Sequence[tuple[Source, Activity]]) -> Table:
-    table = _table("ID", "Publisher", "Published", "Author", "Title or address", "Events", keep=(2, 5))
-    _narrow_ids(table)
-    table.columns[5].justify = "right"
+def sources(pairs: Sequence[tuple[Source, Activity]], screen: Screen = PLAIN) -> Text:
+    """The sources, with the title and the address on lines of their own under each."""
+    columns = [
+        Column("ID", leave=1),
+        Column("Publisher", weight=2),
+        Column("Published"),
+        Column("Author", leave=2, label="Author", weight=2),
+        Column("Events", right=True),
+    ]
+    rows: list[Row] = []
     for source, activity in pairs:
-        table.add_row(
-            cell(source.id, "dim"), cell(source.publisher, "bold"), cell(str(source.published)),
-            cell(source.author), cell(source.title or source.url), str(activity.events),
+        below = [Text("Title: ", style="dim") + cell(source.title)] if source.title else []
+        if source.url:
+            below.append(cell(source.url, "dim"))
+        rows.append(
+            Row(
+                cells=[
+                    cell(source.id, "dim"),
+                    Text(glued(source.publisher), "bold"),
+                    cell(str(source.published)),
+                    cell(source.author),
+                    Text(str(activity.events)),
+                ],
+                below=below,
+                gap=bool(rows),
+            )
         )
-    return table
+    return table(columns, rows, screen)
 
 
-def event_detail(log: EventLog, event: Event) -> RenderableType:
+def event_detail(log: EventLog, event: Event, screen: Screen = PLAIN) -> Text:
     """One event in full: every name of every entity, and every citation with its source."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
     quality = {"~": ", approximate", "?": ", uncertain"}.get(event.date.qualifier, "")
     date = cell(f"{event.date} (known to the {event.date.precision}{quality})")
-    rows: list[tuple[str, Text]] = [("ID", cell(event.id)), ("Date", date)]
+    rows: list[tuple[str, Text]] = [("ID", cell(event.id)), ("Date", date)]  # label, value
     if event.date_note:
         rows.append(("Date note", cell(event.date_note, keep_newlines=True)))
     if event.place:
         rows.append(("Place", cell(event.place)))
     rows.append(("Summary", cell(event.summary, keep_newlines=True)))
     for entity in log.event_entities(event):
-        label = f"{entity.name} ({entity.kind}, {entity.id})"
-        rows.append(("Entity", cell(label + (f": {_names_line(entity)}" if _names_line(entity) else ""))))
-    for tech in log.event_technologies(event):
-        rows.append(("Technology", cell(f"{tech.name} ({tech.id})")))
+        label = cell(f"{entity.name} ({entity.kind}, {entity.id})")
+        others = names_line(entity, screen.drawing)
+        rows.append(("Entity", label + (Text(": ") + others if others.plain else Text())))
+    rows.extend(
+        ("Technology", cell(f"{tech.name} ({tech.id})")) for tech in log.event_technologies(event)
+    )
     for citation in event.sources:
         source = log.sources[citation.source]
         text = f"{source.publisher}, {source.published}, line {citation.line}"
         rows.append(("Source", cell(text + (f" <{source.url}>" if source.url else ""))))
-    for label, value in rows:
-        grid.add_row(label, value)
-    return Group(cell(event.title, "bold underline"), Text(""), grid)
+    body = table(
+        [Column(""), Column("")],
+        [Row(cells=[Text(label, style="bold"), value]) for label, value in rows],
+        screen,
+        header=False,
+    )
+    title = paragraphs([cell(event.title, "bold underline")], screen)
+    return Text("\n").join([title, Text(), body])
 
 
-def problem_report(problems: Sequence[Problem], lines_of: Callable[[str], list[str] | None]) -> Text:
+def problem_report(
+    problems: Sequence[Problem], lines_of: Callable[[str], list[str] | None]
+) -> Text:
     """Each problem as `FILE:LINE:COL: error: message`, then its line with a caret under the
     value, as compilers print them. `lines_of` gives a file's lines; each file is read once."""
     out = Text()

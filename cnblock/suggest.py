@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def closest(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:

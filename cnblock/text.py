@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from cnblock.model import Citation, Entity, EventLog, Technology
 
@@ -20,7 +20,13 @@ def printable(text: str, keep_newlines: bool = False) -> str:
             out.append(char)
         elif unicodedata.category(char) in _UNSAFE:
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
         else:
             out.append(char)
     return "".join(out)

@@ -8,7 +8,7 @@ tags are refused where they stand, and nesting is capped without recursion.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Any
 
 import yaml
 
@@ -16,16 +16,14 @@ from cnblock.errors import DataError, Location, Problem
 
 MAX_DEPTH = 32
 
-try:  # libyaml's parser is several times faster; the pure one behaves the same
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# libyaml's parser is several times faster; the pure one behaves the same.
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
 class Scalar:
-    __slots__ = ("value", "loc", "plain")
+    __slots__ = ("loc", "plain", "value")
 
     def __init__(self, value: str, loc: Location, plain: bool = True):
         self.value, self.loc, self.plain = value, loc, plain
@@ -36,7 +34,7 @@ class Scalar:
 
 
 class Seq:
-    __slots__ = ("loc", "items")
+    __slots__ = ("items", "loc")
 
     def __init__(self, loc: Location):
         self.loc: Location = loc
@@ -44,7 +42,7 @@ class Seq:
 
 
 class Map:
-    __slots__ = ("loc", "items", "pending")
+    __slots__ = ("items", "loc", "pending")
 
     def __init__(self, loc: Location):
         self.loc: Location = loc
@@ -52,13 +50,14 @@ class Map:
         self.pending: Scalar | None = None
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 _COMPLEX_KEY = Scalar("", Location("", 0, 0))
 """Stands for a key that was a list or a mapping (already reported): its value is skipped."""
 
 
-def _loc(path: str, mark: yaml.Mark) -> Location:
+def _loc(path: str, mark: Any) -> Location:
+    """A 1-based position from a parser mark (libyaml's and the pure parser's differ in type)."""
     return Location(path, mark.line + 1, mark.column + 1)
 
 
@@ -101,7 +100,9 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
             if isinstance(node, Scalar):
                 parent.pending = node
             else:
-                problems.append(Problem(node.loc, "a key must be plain text, not a list or mapping"))
+                problems.append(
+                    Problem(node.loc, "a key must be plain text, not a list or mapping")
+                )
                 parent.pending = _COMPLEX_KEY
         else:
             key, parent.pending = parent.pending, None
@@ -109,7 +110,9 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                 return  # reported at the key; its value has nowhere to go
             if key.value in parent.items:
                 first = parent.items[key.value][0].loc.line
-                problems.append(Problem(key.loc, f"duplicate key '{key.value}' (first at line {first})"))
+                problems.append(
+                    Problem(key.loc, f"duplicate key '{key.value}' (first at line {first})")
+                )
             else:
                 parent.items[key.value] = (key, node)
 
@@ -120,14 +123,17 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
                 continue
             here = _loc(path, event.start_mark)
             if isinstance(event, yaml.AliasEvent):
-                problems.append(Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out"))
+                problems.append(
+                    Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out")
+                )
                 attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
                 continue
             if isinstance(event, yaml.NodeEvent):  # a scalar or the start of a collection
                 if event.anchor is not None:
                     problems.append(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
-                if _explicit_tag(event):
-                    problems.append(Problem(here, f"tags ({event.tag}) are not allowed"))
+                tag = _explicit_tag(event)
+                if tag:
+                    problems.append(Problem(here, f"tags ({tag}) are not allowed"))
             if isinstance(event, yaml.ScalarEvent):
                 attach(Scalar(event.value, here, plain=not event.style))  # libyaml: '', pure: None
             elif isinstance(event, yaml.CollectionStartEvent):
@@ -141,6 +147,8 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
     return (roots[0] if roots else None), problems
 
 
-def _explicit_tag(event: yaml.NodeEvent) -> bool:
+def _explicit_tag(event: yaml.NodeEvent) -> str | None:
+    """The tag written on a scalar or collection, if any."""
+    tag: str | None = getattr(event, "tag", None)  # aliases and ends have none
     # libyaml reports the non-specific tag "!" on quoted scalars; that is not a user's tag
-    return event.tag is not None and event.tag != "!"
+    return None if tag == "!" else tag

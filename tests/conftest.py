@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from cnblock import loader
 from cnblock.cli import app
 
-HERE = Path(__file__).parent
-DATA = HERE / "data"
+from helpers import DATA  # noqa: F401 - fixtures of other modules use it
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +42,13 @@ def run(monkeypatch):
         return runner.invoke(app, list(args), env=env, catch_exceptions=False, prog_name="cnblock")
 
     return invoke
+
+
+# Property tests try 1,000 examples each in CI (.ci/run runs with CI set), fewer by default.
+# tools/mutate.py asks for few examples: it runs the tests once a mutant.
+settings.register_profile("ci", max_examples=1000, deadline=None)
+settings.register_profile("mutation", max_examples=30, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI"):
+    settings.load_profile("ci")

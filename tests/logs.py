@@ -13,8 +13,18 @@ def make_log(*events: Event) -> EventLog:
         Entity("wang-xing", "person", "Wang Xing", {"zh": "王兴"}, (), ("meituan",)),
         Entity("alliance", "organization", "Zhongguancun Blockchain Industry Alliance"),
     ]
-    technologies = [Technology("blockchain", "Blockchain", ("区块链",)), Technology("digital-yuan", "Digital yuan", ("DCEP",))]
-    source = Source("press", "Test Press", PartialDate.parse("2020"), "en", title="A title", url="https://example.org/a")
+    technologies = [
+        Technology("blockchain", "Blockchain", ("区块链",)),
+        Technology("digital-yuan", "Digital yuan", ("DCEP",)),
+    ]
+    source = Source(
+        "press",
+        "Test Press",
+        PartialDate.parse("2020"),
+        "en",
+        title="A title",
+        url="https://example.org/a",
+    )
     return EventLog(
         {"press": source},
         {e.id: e for e in entities},
@@ -23,7 +33,16 @@ def make_log(*events: Event) -> EventLog:
     )
 
 
-def event(id: str, date: str, *entities: str, tech: tuple[str, ...] = (), title: str = "", summary: str = "", line: int = 1, **extra) -> Event:
+def event(
+    id: str,
+    date: str,
+    *entities: str,
+    tech: tuple[str, ...] = (),
+    title: str = "",
+    summary: str = "",
+    line: int = 1,
+    **extra,
+) -> Event:
     return Event(
         id,
         PartialDate.parse(date),
@@ -39,7 +58,14 @@ def event(id: str, date: str, *entities: str, tech: tuple[str, ...] = (), title:
 LOG = make_log(
     event("founding", "1995", "byd"),
     event("poc", "2018-05", "byd", tech=("blockchain",)),
-    event("post", "2018", "meituan", "wang-xing", tech=("blockchain",), summary="Wang writes about 区块链."),
+    event(
+        "post",
+        "2018",
+        "meituan",
+        "wang-xing",
+        tech=("blockchain",),
+        summary="Wang writes about 区块链.",
+    ),
     event("abs", "2018-11", "meituan", line=47),
     event("dcep", "2020-07", "meituan", tech=("digital-yuan",)),
     event("alliance", "2016", "alliance"),

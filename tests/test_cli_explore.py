@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +35,11 @@ def test_company_by_any_name(run, name):
 
 
 def test_company_in_chinese_and_korean_for_meituan(run):
-    assert events(run, "--company", "美团点评") == events(run, "--company", "메이퇀뎬핑") == events(run, "-c", "meituan")
+    assert (
+        events(run, "--company", "美团点评")
+        == events(run, "--company", "메이퇀뎬핑")
+        == events(run, "-c", "meituan")
+    )
     assert "meituan-digital-yuan-retail-test" in events(run, "--company", "美团")
 
 
@@ -53,7 +56,10 @@ def test_person_filter(run):
 def test_year_and_range(run):
     assert len(events(run, "--year", "2018")) == 22
     assert events(run, "--year", "2013..2015") == ["wang-xing-invests-in-bitcoin"]
-    assert events(run, "-y", "1986", "-y", "1995") == ["programme-863-launched", "byd-founded-as-battery-maker"]
+    assert events(run, "-y", "1986", "-y", "1995") == [
+        "programme-863-launched",
+        "byd-founded-as-battery-maker",
+    ]
 
 
 def test_since_and_until(run):
@@ -66,12 +72,19 @@ def test_since_and_until(run):
 
 
 def test_tech_by_alias(run):
-    assert events(run, "--tech", "DCEP") == events(run, "--tech", "디지털 위안") == ["meituan-digital-yuan-retail-test"]
+    assert (
+        events(run, "--tech", "DCEP")
+        == events(run, "--tech", "디지털 위안")
+        == ["meituan-digital-yuan-retail-test"]
+    )
 
 
 def test_grep_in_every_language(run):
     assert events(run, "--grep", "吃货") == ["foodie-continent-speculation"]
-    assert events(run, "--grep", "CARBON-BANK") == ["vechain-byd-carbon-bank-poc", "byd-carbon-bank-not-commercialised"]
+    assert events(run, "--grep", "CARBON-BANK") == [
+        "vechain-byd-carbon-bank-poc",
+        "byd-carbon-bank-not-commercialised",
+    ]
 
 
 def test_source_filter(run):
@@ -80,8 +93,21 @@ def test_source_filter(run):
 
 
 def test_filters_combine(run):
-    assert events(run, "--company", "Meituan", "--year", "2018") == ["wang-huiwen-blockchain-rift", "meituan-first-finance-abs"]
-    assert events(run, "--company", "BYD", "--company", "Meituan", "--tech", "carbon credits", "--since", "2018-06") == [
+    assert events(run, "--company", "Meituan", "--year", "2018") == [
+        "wang-huiwen-blockchain-rift",
+        "meituan-first-finance-abs",
+    ]
+    assert events(
+        run,
+        "--company",
+        "BYD",
+        "--company",
+        "Meituan",
+        "--tech",
+        "carbon credits",
+        "--since",
+        "2018-06",
+    ) == [
         "byd-blockchain-carbon-credits",
         "byd-carbon-bank-not-commercialised",
     ]
@@ -107,8 +133,9 @@ def test_nothing_matching_is_said_on_stderr_and_exits_0(run):
 
 def test_timeline_table_shows_dates_at_their_precision(run):
     out = run("timeline", "--company", "BYD").stdout
-    assert "1995   " in out and "1995-01" not in out
-    assert "2018-09   BYD holds its first developer" in out
+    assert "1995     Wang Chuanfu founds" in out
+    assert "1995-01" not in out
+    assert "2018-09  BYD holds its first developer" in out
     assert "CoinDesk Korea l.16" in out
 
 
@@ -119,55 +146,101 @@ def test_timeline_long_adds_summary_and_date_note(run):
 
 def test_event_json_carries_the_contract_fields(run):
     (record,) = json.loads(run("timeline", "--grep", "吃货", "--format", "json").stdout)
-    assert record["date"] == "2019-10" and record["date_precision"] == "month"
+    assert record["date"] == "2019-10"
+    assert record["date_precision"] == "month"
     assert record["date_note"].startswith('"At the time" refers to')
-    assert {"id": "meituan-dianping", "name": "Meituan Dianping", "kind": "company", "names": {"ko": "메이퇀뎬핑", "zh": "美团点评"}} in record["entities"]
+    assert {
+        "id": "meituan-dianping",
+        "name": "Meituan Dianping",
+        "kind": "company",
+        "names": {"ko": "메이퇀뎬핑", "zh": "美团点评"},
+    } in record["entities"]
     assert record["technologies"] == [{"id": "blockchain", "name": "Blockchain"}]
-    assert record["sources"] == [{"source": "coindesk-korea-2020", "publisher": "CoinDesk Korea", "line": 43}]
+    assert record["sources"] == [
+        {"source": "coindesk-korea-2020", "publisher": "CoinDesk Korea", "line": 43}
+    ]
 
 
 def test_csv_has_a_header_and_a_row_an_event(run):
     lines = run("timeline", "--company", "BYD", "--format", "csv").stdout.splitlines()
     assert lines[0] == "id,date,title,companies,people,technologies,sources,place,date_note,summary"
-    assert lines[1].startswith("byd-founded-as-battery-maker,1995,Wang Chuanfu founds the battery maker from which BYD grew,BYD,Wang Chuanfu,,")
+    assert lines[1].startswith(
+        "byd-founded-as-battery-maker,1995,Wang Chuanfu founds the battery maker from which BYD grew,BYD,Wang Chuanfu,,"
+    )
     assert len(lines) == 1 + len(BYD)
 
 
 def test_years(run):
     rows = json.loads(run("years", "--format", "json").stdout)
-    assert [(r["year"], r["events"]) for r in rows] == [(1986, 1), (1995, 1), (2013, 1), (2016, 2), (2018, 22), (2019, 4), (2020, 10)]
+    assert [(r["year"], r["events"]) for r in rows] == [
+        (1986, 1),
+        (1995, 1),
+        (2013, 1),
+        (2016, 2),
+        (2018, 22),
+        (2019, 4),
+        (2020, 10),
+    ]
     table = run("years").stdout
-    assert "2018       22   ██████████████████████████████" in table
+    assert "2018      22  ██████████████████████████████  " in table
 
 
 def test_years_by_company(run):
-    rows = json.loads(run("years", "--by", "company", "--company", "BYD", "--top", "1", "--format", "json").stdout)
-    assert rows == [{"year": 1995, "BYD": 1}, {"year": 2018, "BYD": 3}, {"year": 2019, "BYD": 1}, {"year": 2020, "BYD": 4}]
+    rows = json.loads(
+        run("years", "--by", "company", "--company", "BYD", "--top", "1", "--format", "json").stdout
+    )
+    assert rows == [
+        {"year": 1995, "BYD": 1},
+        {"year": 2018, "BYD": 3},
+        {"year": 2019, "BYD": 1},
+        {"year": 2020, "BYD": 4},
+    ]
 
 
 def test_show_an_event_in_full(run):
     out = run("show", "amo-labs-data-exchange-pilot").stdout
-    for text in ["AMO Labs opens a pilot exchange", "2020 (known to the year)", "ko 아모랩스", "ko 비야디 · zh 比亚迪", "CoinDesk Korea, 2020, line 24", "idxno=71722"]:
+    for text in [
+        "AMO Labs opens a pilot exchange",
+        "2020 (known to the year)",
+        "ko 아모랩스",
+        "ko 비야디 · zh 比亚迪",
+        "CoinDesk Korea, 2020, line 24",
+        "idxno=71722",
+    ]:
         assert text in " ".join(out.split()), out
 
 
 def test_show_an_unknown_event_suggests(run):
     result = run("show", "byd-first-developer-conferense")
     assert result.exit_code == 2
-    assert result.stderr == "cnblock: no event 'byd-first-developer-conferense'; did you mean 'byd-first-developer-conference'?\n"
+    assert (
+        result.stderr
+        == "cnblock: no event 'byd-first-developer-conferense'; did you mean 'byd-first-developer-conference'?\n"
+    )
 
 
 def test_companies_people_tech_and_sources(run):
     companies = json.loads(run("companies", "--kind", "university", "--format", "json").stdout)
-    assert [c["id"] for c in companies] == ["peking-university", "tsinghua-university", "bupt", "beihang-university"]
-    assert companies[0]["names"] == {"ko": "베이징대", "zh": "北京大学"} and companies[0]["events"] == 1
+    assert [c["id"] for c in companies] == [
+        "peking-university",
+        "tsinghua-university",
+        "bupt",
+        "beihang-university",
+    ]
+    assert companies[0]["names"] == {"ko": "베이징대", "zh": "北京大学"}
+    assert companies[0]["events"] == 1
     people = json.loads(run("people", "--company", "BYD", "--format", "json").stdout)
     assert [(p["id"], p["affiliations"]) for p in people] == [("wang-chuanfu", ["byd"])]
     tech = json.loads(run("tech", "--format", "json").stdout)
     assert next(t for t in tech if t["id"] == "blockchain")["events"] == 30
     sources = json.loads(run("sources", "--format", "json").stdout)
-    assert [(s["id"], s["events"], s["published"]) for s in sources] == [("coindesk-korea-2020", 25, "2020"), ("money-today-2018", 16, "2018-03-28")]
-    assert "ko 베이징대 · zh 北京大学" in " ".join(run("companies", "--kind", "university").stdout.split())
+    assert [(s["id"], s["events"], s["published"]) for s in sources] == [
+        ("coindesk-korea-2020", 25, "2020"),
+        ("money-today-2018", 16, "2018-03-28"),
+    ]
+    assert "ko 베이징대 · zh 北京大学" in " ".join(
+        run("companies", "--kind", "university").stdout.split()
+    )
 
 
 def test_companies_refuses_an_unknown_kind(run):
@@ -181,24 +254,41 @@ def test_no_arguments_show_the_overview(run):
     assert result.exit_code == 0
     assert "Usage: cnblock" in result.stdout
     panel = result.stdout.split("Commands")[1]
-    listed = [line.split()[1] for line in panel.splitlines() if line.startswith("│ ") and not line.startswith("│  ")]
-    assert listed == ["timeline", "years", "show", "companies", "people", "tech", "sources", "export", "validate"], result.stdout
+    listed = [
+        line.split()[1]
+        for line in panel.splitlines()
+        if line.startswith("│ ") and not line.startswith("│  ")
+    ]
+    assert listed == [
+        "timeline",
+        "years",
+        "show",
+        "companies",
+        "people",
+        "tech",
+        "sources",
+        "export",
+        "validate",
+    ], result.stdout
 
 
-@pytest.mark.parametrize("command", ["timeline", "years", "show", "companies", "people", "tech", "sources", "export", "validate"])
+@pytest.mark.parametrize(
+    "command",
+    ["timeline", "years", "show", "companies", "people", "tech", "sources", "export", "validate"],
+)
 def test_every_command_has_a_summary_and_an_example(run, command):
     out = run(command, "--help").stdout
-    assert f"Example: cnblock" in out or f"Example: CNBLOCK_SEEDS" in out, out
+    assert "Example: cnblock" in out or "Example: CNBLOCK_SEEDS" in out, out
     assert "Usage: cnblock " + command in out
 
 
 def test_completion_offers_names(monkeypatch):
-    from cnblock import cli
+    from cnblock.commands import common
 
     monkeypatch.delenv("CNBLOCK_DATA", raising=False)
-    assert "Meituan Dianping" in cli._complete("company")("mei")
-    assert cli._complete("tech")("dig") == ["Digital yuan", "digital-yuan"]
-    assert cli._complete("person")("wang x") == ["Wang Xing"]
+    assert "Meituan Dianping" in common.complete("company")("mei")
+    assert common.complete("tech")("dig") == ["Digital yuan", "digital-yuan"]
+    assert common.complete("person")("wang x") == ["Wang Xing"]
 
 
 def test_table_output_has_no_escape_codes_when_not_a_terminal(run):
@@ -209,28 +299,53 @@ def test_table_output_has_no_escape_codes_when_not_a_terminal(run):
 def test_python_dash_m_and_a_closed_pipe(tmp_path):
     proc = subprocess.run(
         f"'{sys.executable}' -m cnblock timeline --format csv | head -1",
-        shell=True, capture_output=True, text=True, cwd=tmp_path,
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
     )
-    assert proc.stdout == "id,date,title,companies,people,technologies,sources,place,date_note,summary\n"
+    assert (
+        proc.stdout
+        == "id,date,title,companies,people,technologies,sources,place,date_note,summary\n"
+    )
     assert proc.stderr == ""
 
 
-@pytest.mark.skipif(not (Path(sys.executable).parent / "cnblock").exists(), reason="cnblock is not installed beside this Python")
+@pytest.mark.skipif(
+    not (Path(sys.executable).parent / "cnblock").exists(),
+    reason="cnblock is not installed beside this Python",
+)
 @pytest.mark.parametrize(
-    "command, word",
-    [(["timeline"], "Shenzhen"), (["years"], "██"), (["show", "byd-first-developer-conference"], "2035"), (["companies"], "Alibaba"),
-     (["people"], "Buterin"), (["tech"], "Blockchain"), (["sources"], "Money")],
+    ("command", "word"),
+    [
+        (["timeline"], "Shenzhen"),
+        (["years"], "██"),
+        (["show", "byd-first-developer-conference"], "2035"),
+        (["companies"], "Alibaba"),
+        (["people"], "Buterin"),
+        (["tech"], "Blockchain"),
+        (["sources"], "Money"),
+    ],
 )
 def test_the_installed_command_works_from_any_folder(tmp_path, command, word):
     """After `pip install .` the shipped log comes with the package, whatever the folder."""
     script = str(Path(sys.executable).parent / "cnblock")
     env = {k: v for k, v in os.environ.items() if k != "CNBLOCK_DATA"}
-    as_json = subprocess.run([script, *command, "--format", "json"], capture_output=True, text=True, cwd=tmp_path, env=env)
+    as_json = subprocess.run(
+        [script, *command, "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     assert as_json.returncode == 0, as_json.stderr
     assert json.loads(as_json.stdout), as_json.stdout
-    table = subprocess.run([script, *command], capture_output=True, text=True, cwd=tmp_path, env=env)
-    assert table.returncode == 0 and table.stderr == "", table.stderr
+    table = subprocess.run(
+        [script, *command], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert table.returncode == 0, table.stderr
+    assert table.stderr == "", table.stderr
     assert word in table.stdout, table.stdout
 
 
@@ -247,12 +362,34 @@ def test_hostile_text_from_a_data_file_is_shown_literally(run, tmp_path):
         "    sources: [{source: coindesk-korea-2020, line: 14}]\n",
         "utf-8",
     )
-    result = run("--data", str(loader_default()), "--data", str(hostile), "timeline", "--year", "2021", "--long")
+    result = run(
+        "--data",
+        str(loader_default()),
+        "--data",
+        str(hostile),
+        "timeline",
+        "--year",
+        "2021",
+        "--long",
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "\x1b" not in out and "\x07" not in out and "\r" not in out and "\u202e" not in out and "\u200b" not in out
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "\r" not in out
+    assert "\u202e" not in out
+    assert "\u200b" not in out
     flat = "".join(out.split())
-    for shown in ["[boldred]notstyled[/]", "\\x1b[31mnotred\\x1b[0m", "\\x1b]8;;http://evil\\x07link", "\\u202eevil", "\\u200bzw", "bell\\x07", "cr\\x0d", "比亚迪비야디"]:
+    for shown in [
+        "[boldred]notstyled[/]",
+        "\\x1b[31mnotred\\x1b[0m",
+        "\\x1b]8;;http://evil\\x07link",
+        "\\u202eevil",
+        "\\u200bzw",
+        "bell\\x07",
+        "cr\\x0d",
+        "比亚迪비야디",
+    ]:
         assert shown in flat, shown
     assert all(len(line) <= 160 for line in out.splitlines())
 

@@ -12,33 +12,31 @@ from markdown_it import MarkdownIt
 from cnblock import export, loader
 from cnblock.query import Filters
 
+from helpers import tables
 from logs import LOG, event, make_log
 
 HOSTILE = make_log(
-    event("pipes", "2018-09", "byd", title="A | B || C", summary="line one\nline two | with a pipe"),
-    event("markup", "2018", "meituan", title="**bold** _em_ `code` [link](http://x) <script>alert(1)</script> &amp;", summary="<img src=x onerror=alert(1)>"),
-    event("formula", "2019", "byd", title="=HYPERLINK(\"http://evil\")", summary="+1 and -1 and @cmd"),
-    event("heading", "2020", "byd", title="# not a heading \\ backslash ~strike~ !image", summary="1. not a list"),
+    event(
+        "pipes", "2018-09", "byd", title="A | B || C", summary="line one\nline two | with a pipe"
+    ),
+    event(
+        "markup",
+        "2018",
+        "meituan",
+        title="**bold** _em_ `code` [link](http://x) <script>alert(1)</script> &amp;",
+        summary="<img src=x onerror=alert(1)>",
+    ),
+    event(
+        "formula", "2019", "byd", title='=HYPERLINK("http://evil")', summary="+1 and -1 and @cmd"
+    ),
+    event(
+        "heading",
+        "2020",
+        "byd",
+        title="# not a heading \\ backslash ~strike~ !image",
+        summary="1. not a list",
+    ),
 )
-
-
-def tables(markdown: str) -> list[list[list[str]]]:
-    """Every table in the document as rows of cell texts, as a Markdown parser reads them."""
-    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
-    found, rows, row = [], None, None
-    for token in tokens:
-        if token.type == "table_open":
-            rows = []
-        elif token.type == "tr_open":
-            row = []
-        elif token.type == "inline" and row is not None:
-            row.append("".join(child.content for child in token.children or [] if child.type in ("text", "code_inline")) if token.children else token.content)
-        elif token.type == "tr_close":
-            rows.append(row)
-            row = None
-        elif token.type == "table_close":
-            found.append(rows)
-    return found
 
 
 def html(markdown: str) -> str:
@@ -47,8 +45,12 @@ def html(markdown: str) -> str:
 
 def test_markdown_has_a_title_the_filters_and_a_table_a_year():
     out = export.to_markdown(LOG, LOG.events[:3], Filters(company=("BYD",)), long=False)
-    assert out.startswith("# cnblock timeline: company BYD\n\nFilters: company BYD. 3 events.\n\n## 1995\n")
-    assert [t[0] for t in tables(out)] == [["Date", "Event", "Companies and people", "Technologies", "Source"]] * 3
+    assert out.startswith(
+        "# cnblock timeline: company BYD\n\nFilters: company BYD. 3 events.\n\n## 1995\n"
+    )
+    assert [t[0] for t in tables(out)] == [
+        ["Date", "Event", "Companies and people", "Technologies", "Source"]
+    ] * 3
     assert out.rstrip().endswith("1. Test Press, 2020, *A title*. <https://example.org/a>")
 
 
@@ -67,7 +69,17 @@ def test_markdown_tables_read_back_with_every_cell_intact():
 
 def test_markdown_injects_no_html_emphasis_or_links():
     rendered = html(export.to_markdown(HOSTILE, HOSTILE.events, Filters(), long=True))
-    for tag in ("<script", "<img", "<strong>bold", "<em>em", "<code>code", "<a href=\"http://x\"", "<h1>not", "<ol>\n<li>not", "<del>"):
+    for tag in (
+        "<script",
+        "<img",
+        "<strong>bold",
+        "<em>em",
+        "<code>code",
+        '<a href="http://x"',
+        "<h1>not",
+        "<ol>\n<li>not",
+        "<del>",
+    ):
         assert tag not in rendered, tag
     assert "&lt;script&gt;" in rendered
 
@@ -82,13 +94,17 @@ def test_csv_neutralises_formulas_and_joins_lists():
     out = export.to_csv_export(HOSTILE, HOSTILE.events, Filters())
     rows = list(csv.DictReader(io.StringIO(out)))
     formula = next(r for r in rows if r["id"] == "formula")
-    assert formula["title"] == "'=HYPERLINK(\"http://evil\")"
+    assert formula["title"] == '\'=HYPERLINK("http://evil")'
     assert formula["summary"] == "'+1 and -1 and @cmd"
     pipes = next(r for r in rows if r["id"] == "pipes")
     assert pipes["summary"] == "line one\nline two | with a pipe"  # quoted by csv, kept whole
     both = export.to_csv_export(LOG, [e for e in LOG.events if e.id == "post"], Filters())
     (row,) = csv.DictReader(io.StringIO(both))
-    assert (row["companies"], row["people"], row["sources"]) == ("Meituan Dianping", "Wang Xing", "Test Press, line 1")
+    assert (row["companies"], row["people"], row["sources"]) == (
+        "Meituan Dianping",
+        "Wang Xing",
+        "Test Press, line 1",
+    )
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
@@ -130,7 +146,9 @@ def test_yaml_subset_keeps_hostile_text_exactly(tmp_path):
     path = tmp_path / "subset.yaml"
     path.write_text(export.to_yaml(HOSTILE, HOSTILE.events, Filters()), "utf-8")
     back = loader.load([str(path)])
-    assert [(e.title, e.summary) for e in back.events] == [(e.title, e.summary) for e in HOSTILE.events]
+    assert [(e.title, e.summary) for e in back.events] == [
+        (e.title, e.summary) for e in HOSTILE.events
+    ]
 
 
 def test_timelinejs_keeps_date_precision_and_escapes_html():
@@ -140,10 +158,47 @@ def test_timelinejs_keeps_date_precision_and_escapes_html():
     assert by_id["markup"]["start_date"] == {"year": "2018", "display_date": "2018"}
     assert "<script>" not in by_id["markup"]["text"]["headline"]
     assert "&lt;script&gt;" in by_id["markup"]["text"]["headline"]
-    assert by_id["markup"]["text"]["text"] == "<p>&lt;img src=x onerror=alert(1)&gt;</p><p>Source: Test Press, line 1</p>"
+    assert (
+        by_id["markup"]["text"]["text"]
+        == "<p>&lt;img src=x onerror=alert(1)&gt;</p><p>Source: Test Press, line 1</p>"
+    )
     assert by_id["markup"]["group"] == "Meituan Dianping"
     assert out["title"]["text"]["headline"] == "cnblock timeline"
 
 
 def test_the_registry_names_every_format():
     assert list(export.EXPORTERS) == ["markdown", "csv", "json", "yaml", "timelinejs"]
+
+
+def test_json_keeps_korean_and_chinese_as_written():
+    log = make_log(event("e", "2018", "byd", title="비야디 比亚迪"))
+    out = export.to_json_export(log, log.events, Filters())
+    assert '"title": "비야디 比亚迪"' in out
+    assert '\n  "events": [' in out
+
+
+def test_markdown_links_only_a_plain_web_address():
+    hostile = LOG._replace(
+        sources={"press": LOG.sources["press"]._replace(url="javascript:alert(1)")}
+    )
+    out = export.to_markdown(hostile, hostile.events[:1], Filters())
+    assert "<javascript:" not in out
+    assert "javascript:alert(1)" in out
+    assert "<https://example.org/a>" in export.to_markdown(LOG, LOG.events[:1], Filters())
+
+
+def test_markdown_long_lists_the_summaries_below_each_table_with_full_citations():
+    out = export.to_markdown(LOG, LOG.events[:1], Filters(), long=True)
+    rendered = html(out)
+    assert "<ul>" in rendered
+    assert "Test Press, line 1" in tables(out)[0][1][4]
+    assert "Test Press l.1" not in out
+
+
+def test_yaml_subset_is_readable_text_in_the_log_s_field_order(tmp_path):
+    chosen = [e for e in LOG.events if e.id == "post"]
+    text = export.to_yaml(LOG, chosen, Filters())
+    assert "zh: 王兴" in text
+    assert "\\u" not in text
+    body = text.split("events:\n", 1)[1]
+    assert body.index("id: post") < body.index("date:") < body.index("title:")

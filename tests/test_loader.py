@@ -12,7 +12,7 @@ import pytest
 from cnblock import loader
 from cnblock.errors import DataError, Location
 
-from conftest import DATA
+from helpers import DATA
 
 INVALID = sorted((DATA / "invalid").glob("*.yaml"))
 _EXPECT = re.compile(r"# expect: (\d+):(\d+): (.*)")
@@ -26,18 +26,32 @@ def problems_of(*paths: str | Path) -> list[tuple[int, int, str]]:
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
 def test_each_invalid_file_is_reported_where_it_says(path: Path):
-    expected = [_EXPECT.match(line).groups() for line in path.read_text("utf-8", "replace").splitlines() if _EXPECT.match(line)]
+    expected = [
+        _EXPECT.match(line).groups()
+        for line in path.read_text("utf-8", "replace").splitlines()
+        if _EXPECT.match(line)
+    ]
     assert expected, f"{path.name} states no expectation"
     found = problems_of(path)
     assert len(found) == len(expected), found
-    for (line, col, message), (want_line, want_col, want_message) in zip(found, expected):
+    for (line, col, message), (want_line, want_col, want_message) in zip(
+        found, expected, strict=False
+    ):
         assert (line, col) == (int(want_line), int(want_col)), found
         assert message.startswith(want_message), found
 
 
 def test_every_check_has_its_file():
     names = {p.stem for p in INVALID}
-    for needed in ["duplicate-event-id", "bad-month", "unknown-entity", "syntax-error", "alias", "python-tag", "deep-nesting"]:
+    for needed in [
+        "duplicate-event-id",
+        "bad-month",
+        "unknown-entity",
+        "syntax-error",
+        "alias",
+        "python-tag",
+        "deep-nesting",
+    ]:
         assert needed in names
 
 
@@ -99,23 +113,59 @@ def test_a_duplicate_across_files_points_at_the_second_file(tmp_path):
     with pytest.raises(DataError) as caught:
         loader.load([str(loader.default_data_file()), str(again)])
     (problem,) = caught.value.problems
-    assert (problem.location.path, problem.location.line, problem.location.col) == (str(again), 2, 17)
+    assert (problem.location.path, problem.location.line, problem.location.col) == (
+        str(again),
+        2,
+        17,
+    )
     assert problem.message.startswith("duplicate entity id 'byd' (first at ")
 
 
-def test_data_files_come_from_the_option_then_the_environment(monkeypatch):
+def test_data_files_layer_the_users_files_on_the_shipped_log(monkeypatch, tmp_path):
+    shipped = str(loader.default_data_file())
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CNBLOCK_DATA", os.pathsep.join(["a.yaml", "b.yaml"]))
-    assert loader.data_files(["x.yaml"]) == ["x.yaml"]
-    assert loader.data_files() == ["a.yaml", "b.yaml"]
+    assert loader.data_files(["x.yaml"]) == [shipped, "x.yaml"]
+    assert loader.data_files() == [shipped, "a.yaml", "b.yaml"]
+    assert loader.data_files(shipped=False) == ["a.yaml", "b.yaml"]
     monkeypatch.delenv("CNBLOCK_DATA")
-    assert loader.data_files() == [str(loader.default_data_file())]
+    assert loader.data_files() == [shipped]
+    (tmp_path / "cnblock.yaml").write_text("schema: 1\n", "utf-8")
+    assert loader.data_files() == [shipped, "cnblock.yaml"]
+    assert loader.data_files(["x.yaml"]) == [shipped, "x.yaml"]  # a named file replaces it
+    assert loader.data_files(shipped=False) == ["cnblock.yaml"]
+
+
+def test_a_file_named_twice_is_loaded_once(tmp_path, monkeypatch):
+    shipped = str(loader.default_data_file())
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.yaml").write_text("schema: 1\n", "utf-8")
+    named = ["mine.yaml", str(tmp_path / "mine.yaml"), "./mine.yaml", shipped]
+    assert loader.data_files(named) == [shipped, "mine.yaml"]
+
+
+def test_a_shipped_id_repeated_by_a_users_file_says_how_to_load_a_subset(tmp_path):
+    again = tmp_path / "again.yaml"
+    again.write_text("schema: 1\ntechnologies: [{id: blockchain, name: B}]\n", "utf-8")
+    with pytest.raises(DataError) as caught:
+        loader.load(loader.data_files([str(again)]))
+    (problem,) = caught.value.problems
+    assert problem.location.path == str(again)
+    assert problem.message.startswith(
+        f"duplicate technology id 'blockchain' (first at {loader.default_data_file()}:"
+    )
+    assert problem.message.endswith(
+        ", in the shipped log: pick another id, or, if this file repeats the shipped records,"
+        " load it with --no-shipped)"
+    )
 
 
 # Hostile files: one positioned line each, never a hang or a traceback.
 
+
 def test_invalid_utf8_is_located(tmp_path):
     path = tmp_path / "latin1.yaml"
-    path.write_bytes("schema: 1\ntitle: caf".encode() + b"\xe9\n")
+    path.write_bytes(b"schema: 1\ntitle: caf" + b"\xe9\n")
     assert problems_of(path) == [(2, 11, "is not valid UTF-8 (byte 0xe9)")]
 
 
@@ -143,12 +193,16 @@ def test_a_huge_file_is_refused_before_reading(tmp_path):
     with open(path, "wb") as handle:
         handle.truncate(loader.MAX_BYTES + 1)  # sparse: costs no disk
     ((line, col, message),) = problems_of(path)
-    assert (line, col) == (1, 1) and message.startswith("is 33,554,433 bytes; a data file may have at most")
+    assert (line, col) == (1, 1)
+    assert message.startswith("is 33,554,433 bytes; a data file may have at most")
 
 
 def test_an_alias_bomb_is_refused_without_expanding(tmp_path):
     lines = ["schema: 1", "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 12)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 12)
+    ]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     found = problems_of(path)
@@ -173,3 +227,91 @@ def test_the_pure_python_parser_reads_the_same_log_and_positions(monkeypatch):
     assert slow == fast
     assert [e.where for e in slow.events] == [e.where for e in fast.events]
     assert slow.events[0].where["date"].line > 1
+
+
+REQUIRED = {
+    "source": ["id", "publisher", "published", "language"],
+    "entity": ["id", "kind", "name"],
+    "technology": ["id", "name"],
+    "event": ["id", "date", "title", "summary", "sources"],
+    "citation": ["source", "line"],
+}
+"""Written out, not read from the loader's spec, so that a change to the spec is noticed."""
+
+
+def _log_without(kind: str, field: str) -> str:
+    """A small complete log with one field of one kind of record left out, written as JSON
+    (which YAML reads) so that leaving a field out cannot break the layout."""
+    import json
+
+    citation = {"source": "s", "line": 1}
+    records = {
+        "source": {"id": "s", "publisher": "P", "published": "2020", "language": "en"},
+        "entity": {"id": "byd", "kind": "company", "name": "BYD"},
+        "technology": {"id": "chain", "name": "Chain"},
+        "event": {"id": "e", "date": "2020", "title": "T", "summary": "S", "sources": [citation]},
+        "citation": citation,
+    }
+    records[kind].pop(field, None)
+    return (
+        "schema: 1\n"
+        f"sources: [{json.dumps(records['source'])}]\n"
+        f"entities: [{json.dumps(records['entity'])}]\n"
+        f"technologies: [{json.dumps(records['technology'])}]\n"
+        f"events: [{json.dumps(records['event'])}]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"), [(kind, field) for kind, fields in REQUIRED.items() for field in fields]
+)
+def test_every_required_field_is_required(tmp_path, kind, field):
+    path = tmp_path / "log.yaml"
+    path.write_text(_log_without(kind, field), "utf-8")
+    messages = [message for _, _, message in problems_of(path)]
+    assert any(message.endswith(f"has no '{field}'") for message in messages), messages
+
+
+def test_the_complete_records_load(tmp_path):
+    path = tmp_path / "log.yaml"
+    path.write_text(_log_without("citation", "nothing"), "utf-8")
+    assert [e.id for e in loader.load([str(path)]).events] == ["e"]
+
+
+def test_an_optional_field_left_empty_is_left_out(tmp_path):
+    path = tmp_path / "log.yaml"
+    path.write_text(_log_without("citation", "nothing").replace('"title"', 'place: ~, "title"'))
+    assert loader.load([str(path)]).events[0].place is None
+
+
+def test_the_size_cap_admits_a_file_of_exactly_the_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "MAX_BYTES", 64)
+    path = tmp_path / "log.yaml"
+    path.write_text("schema: 1\n" + "#" * 53 + "\n", "utf-8")
+    assert path.stat().st_size == 64
+    assert loader.read_text(str(path)).startswith("schema: 1")
+    path.write_text("schema: 1\n" + "#" * 54 + "\n", "utf-8")
+    with pytest.raises(DataError) as caught:
+        loader.read_text(str(path))
+    assert caught.value.problems[0].message == "is 65 bytes; a data file may have at most 64"
+
+
+def test_a_path_through_a_file_cannot_be_read(tmp_path):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x", "utf-8")
+    with pytest.raises(DataError) as caught:
+        loader.read_text(str(plain / "events.yaml"))
+    assert caught.value.problems[0].message == "cannot read: Not a directory"
+
+
+def test_a_file_that_fails_to_open_is_a_problem_not_a_traceback(tmp_path, monkeypatch):
+    path = tmp_path / "log.yaml"
+    path.write_text("schema: 1\n", "utf-8")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("builtins.open", refuse)
+    with pytest.raises(DataError) as caught:
+        loader.read_text(str(path))
+    assert caught.value.problems[0].message == "cannot read: Permission denied"

@@ -1,13 +1,12 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from cnblock.model import PartialDate
 
 
 @pytest.mark.parametrize(
-    "text, parts",
+    ("text", "parts"),
     [
         ("2018", (2018, None, None, "")),
         ("2018-09", (2018, 9, None, "")),
@@ -24,7 +23,7 @@ def test_parse_keeps_precision(text, parts):
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    ("text", "message"),
     [
         ("2018-13", "no month 13"),
         ("2018-00", "no month 00"),
@@ -46,7 +45,14 @@ def test_parse_rejects(text, message):
 def test_year_sorts_before_its_months_and_months_before_days():
     texts = ["2019", "2018-09-01", "2018-09", "2018", "2018-01", "2017-12-31"]
     ordered = sorted((PartialDate.parse(t) for t in texts), key=PartialDate.sort_key)
-    assert [str(d) for d in ordered] == ["2017-12-31", "2018", "2018-01", "2018-09", "2018-09-01", "2019"]
+    assert [str(d) for d in ordered] == [
+        "2017-12-31",
+        "2018",
+        "2018-01",
+        "2018-09",
+        "2018-09-01",
+        "2019",
+    ]
 
 
 def test_span_of_each_precision():
@@ -61,10 +67,16 @@ def test_coarse_date_overlaps_a_finer_bound():
     assert year.overlaps(PartialDate.parse("2018-06"), None)
     assert year.overlaps(None, PartialDate.parse("2018-01-01"))
     assert not year.overlaps(PartialDate.parse("2019"), None)
-    assert not PartialDate.parse("2018-05").overlaps(PartialDate.parse("2018-06"), PartialDate.parse("2018-12"))
+    assert not PartialDate.parse("2018-05").overlaps(
+        PartialDate.parse("2018-06"), PartialDate.parse("2018-12")
+    )
 
 
-@given(st.integers(1000, 2999), st.one_of(st.none(), st.integers(1, 12)), st.sampled_from(["", "~", "?"]))
+@given(
+    st.integers(1000, 2999),
+    st.one_of(st.none(), st.integers(1, 12)),
+    st.sampled_from(["", "~", "?"]),
+)
 def test_round_trip(year, month, qualifier):
     date = PartialDate(year, month, None, qualifier)
     assert PartialDate.parse(str(date)) == date

@@ -59,7 +59,10 @@ def test_a_folder_or_a_missing_folder_is_refused(tmp_path):
     assert str(caught.value) == f"{missing}: the folder {missing.parent} does not exist"
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "no space left on device"), (errno.EACCES, "permission denied")])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [(errno.ENOSPC, "no space left on device"), (errno.EACCES, "permission denied")],
+)
 def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(tmp_path, monkeypatch, code, words):
     target = tmp_path / "out.md"
     target.write_text("old", "utf-8")

@@ -44,7 +44,7 @@ def test_filters_of_one_kind_are_or_and_of_different_kinds_and():
 
 
 @pytest.mark.parametrize(
-    "years, expected",
+    ("years", "expected"),
     [
         (("2018",), ["post", "poc", "abs"]),  # a year sorts before its months
         (("2016..2018",), ["alliance", "post", "poc", "abs"]),
@@ -88,7 +88,10 @@ def test_source_filter_checks_the_id():
 
 def test_describe_says_which_filters_made_a_subset():
     assert Filters().describe() == "none"
-    assert Filters(company=("BYD", "Meituan"), year=("2018",)).describe() == "company BYD or Meituan, year 2018"
+    assert (
+        Filters(company=("BYD", "Meituan"), year=("2018",)).describe()
+        == "company BYD or Meituan, year 2018"
+    )
 
 
 def test_years_count_events_and_rank_organisations():

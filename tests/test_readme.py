@@ -41,12 +41,12 @@ _FIXTURES = ["data/events.yaml", "tests/data/invalid/unknown-entity.yaml"]
 
 def run(command: str) -> str:
     """What the command prints, standard output and error together, in a clean environment,
-    100 columns wide, in a scratch folder holding copies of the files the examples name."""
+    80 columns wide, as a terminal often is, in a scratch folder holding copies of the files the examples name."""
     from cnblock.cli import app
 
     words = shlex.split(command)
     assert words[0] == "cnblock", command
-    env = {"COLUMNS": "100", "NO_COLOR": "1", "CNBLOCK_SEEDS": None, "CNBLOCK_DATA": None}
+    env = {"COLUMNS": "80", "NO_COLOR": "1", "CNBLOCK_SEEDS": None, "CNBLOCK_DATA": None}
     here = os.getcwd()
     with tempfile.TemporaryDirectory() as scratch:
         for name in _FIXTURES:
@@ -60,7 +60,11 @@ def run(command: str) -> str:
     return "\n".join(line.rstrip() for line in result.output.splitlines()) + "\n"
 
 
-@pytest.mark.parametrize("command, expected", examples(README.read_text("utf-8")), ids=lambda v: v if v.startswith("cnblock") else "")
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    examples(README.read_text("utf-8")),
+    ids=lambda v: v if v.startswith("cnblock") else "",
+)
 def test_readme_example(command, expected):
     assert run(command) == expected
 

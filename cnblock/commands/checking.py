@@ -1,0 +1,52 @@
+"""`cnblock validate`: every problem of the data files at its FILE:LINE:COL."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cnblock import loader, render
+from cnblock.commands.common import console, state, write
+from cnblock.text import counted
+
+app = typer.Typer()
+
+
+@app.command(epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock validate my-events.yaml")
+def validate(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[FILE]...",
+            help="Your data files, checked on top of the shipped log (unless --no-shipped)."
+            " Default: the files the other commands load.",
+        ),
+    ] = None,
+) -> None:
+    """Check data files and report every problem at its FILE:LINE:COL."""
+    from cnblock import provenance
+
+    paths = state(ctx).files([str(f) for f in files or []])
+    log, problems = provenance.validate(paths)
+    if problems or log is None:
+        console().print(
+            render.problem_report(problems, loader.source_lines), end="", soft_wrap=True
+        )
+        write(f"{counted(len(problems), 'problem')} in {loader.describe_files(paths)}\n")
+        raise typer.Exit(1)
+    folder = provenance.seeds_folder()
+    checked = (
+        f"citations checked against the texts in {folder}"
+        if folder
+        else f"citations not checked against the texts ({provenance.SEEDS_ENV} is not set)"
+    )
+    counts = ", ".join(
+        [
+            counted(len(log.events), "event"),
+            counted(len(log.entities), "entity").replace("entitys", "entities"),
+            counted(len(log.technologies), "technology").replace("technologys", "technologies"),
+            counted(len(log.sources), "source"),
+        ]
+    )
+    write(f"ok: {loader.describe_files(paths)}: {counts}; {checked}\n")

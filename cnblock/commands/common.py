@@ -1,0 +1,378 @@
+"""What the commands share: the global state, output in one place, the filter options."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
+
+import typer
+
+from cnblock import loader, query
+from cnblock.model import Entity, Event, EventLog, Technology
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from cnblock.export import Record
+    from cnblock.layout import Screen
+
+R = TypeVar("R")
+
+
+class State:
+    """What the global options chose, and the log once a command has loaded it."""
+
+    def __init__(
+        self,
+        data: list[str],
+        shipped: bool = True,
+        color: str = "auto",
+        ascii: bool | None = None,
+        pager: bool = True,
+    ):
+        self.data = data
+        self.shipped = shipped
+        self.color = color
+        self.ascii = ascii
+        self.pager = pager
+        self.log: EventLog | None = None
+
+    def files(self, named: list[str] | None = None) -> list[str]:
+        """The files to load: the shipped log unless --no-shipped, then `named` or the user's
+        files; UsageError when that leaves nothing."""
+        from cnblock.errors import UsageError
+
+        paths = loader.data_files(named or self.data, shipped=self.shipped)
+        if not paths:
+            raise UsageError(
+                f"--no-shipped leaves nothing to load: name a file with --data"
+                f" (or set {loader.DATA_ENV})"
+            )
+        return paths
+
+    def load(self) -> EventLog:
+        if self.log is None:
+            self.log = loader.load(self.files())
+        return self.log
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):  # a command run without the app's callback
+        obj = ctx.find_root().obj = State([])
+    return obj
+
+
+def console(stderr: bool = False, color: str = "auto") -> Console:
+    """A console for standard output (or error). `color`: 'auto' leaves it to the terminal,
+    NO_COLOR and FORCE_COLOR; 'always' and 'never' override them."""
+    from rich.console import Console
+
+    options: dict[str, Any] = {}
+    if color == "never":
+        options["no_color"] = True
+        options["color_system"] = None
+    elif color == "always":
+        options["force_terminal"] = True
+    # Data is never markup: nothing in a cell is parsed for [tags], :emoji: or highlighted.
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, **options)
+
+
+def screen_width() -> int | None:
+    """The width to lay tables out for: COLUMNS when set, else the terminal's; None (as wide
+    as the content needs) when standard output is a file or a pipe."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+CJK_LANGUAGES = ("zh", "ja", "ko")
+
+
+def ascii_wanted(choice: bool | None) -> bool:
+    """Draw with ASCII when asked (--ascii, CNBLOCK_ASCII=1), or, unless told otherwise,
+    when the locale is Chinese, Japanese or Korean: terminals there often draw ·, –, ─ and █
+    two cells wide."""
+    if choice is not None:
+        return choice
+    env = os.environ.get("CNBLOCK_ASCII", "")
+    if env in ("0", "1"):
+        return env == "1"
+    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return value.lower().startswith(CJK_LANGUAGES)
+    return False
+
+
+def screen(ctx: typer.Context) -> Screen:
+    from cnblock.layout import ASCII, UNICODE, Screen
+
+    return Screen(screen_width(), ASCII if ascii_wanted(state(ctx).ascii) else UNICODE)
+
+
+PAGER_ENV = "CNBLOCK_PAGER"
+
+
+def show(ctx: typer.Context, text: Text) -> None:
+    """Print laid-out text on standard output; through a pager when standard output is a
+    terminal and the text is longer than the screen, unless --no-pager."""
+    options = state(ctx)
+    out = console(color=options.color)
+    command = os.environ.get(PAGER_ENV, os.environ.get("PAGER", "less -FRX")).strip()
+    if options.pager and command and command != "cat" and sys.stdout.isatty():
+        try:
+            height = os.get_terminal_size(sys.stdout.fileno()).lines
+        except OSError:
+            height = 0
+        if height and text.plain.count("\n") + 1 >= height:
+            with out.capture() as captured:
+                out.print(text, soft_wrap=True)
+            if _page(command, captured.get()):
+                return
+    out.print(text, soft_wrap=True)
+
+
+def _page(command: str, text: str) -> bool:
+    """Hand the text to the pager as git does (LESS=FRX unless LESS is set); False when the
+    pager could not be started, so that the caller prints the text itself."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    try:
+        done = subprocess.run(command, shell=True, input=text.encode("utf-8"), env=env, check=False)
+    except OSError:
+        return False
+    return done.returncode != 127  # the shell's 'command not found'
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table: a table to read on screen; json or csv: for scripts and spreadsheets.",
+    ),
+]
+
+
+def emit(
+    ctx: typer.Context,
+    fmt: Format,
+    *,
+    records: Callable[[], Any],
+    table: Callable[[Screen], Text],
+    csv: Callable[[], str] | None = None,
+    empty: bool = False,
+) -> None:
+    """Print once, in the format asked for. `records` are JSON-ready; CSV is derived from them
+    unless `csv` says otherwise; a table is laid out for the screen; an empty table is not
+    printed at all."""
+    from cnblock import export
+
+    if fmt is Format.json:
+        write(export.to_json(records()))
+    elif fmt is Format.csv:
+        write(csv() if csv is not None else export.to_csv(records()))
+    elif not empty:
+        show(ctx, table(screen(ctx)))
+
+
+def complete(kind: str) -> Callable[[str], list[str]]:
+    """Shell completion of names from the log that the environment selects."""
+
+    def names(incomplete: str) -> list[str]:
+        from cnblock.errors import CnblockError
+
+        try:
+            log = loader.load(loader.data_files())
+        except CnblockError:
+            return []
+        records: list[Entity] | list[Technology] = (
+            query.organisations(log)
+            if kind == "company"
+            else query.people(log)
+            if kind == "person"
+            else list(log.technologies.values())
+        )
+        wanted = query.fold(incomplete)
+        return sorted(
+            {n for r in records for n in (r.id, r.name) if query.fold(n).startswith(wanted)}
+        )
+
+    return names
+
+
+def _filter_option(*decls: str, help: str, **extra: Any) -> Any:
+    return typer.Option(*decls, help=help, rich_help_panel="Filters", **extra)
+
+
+_MANY = list[str] | None
+FILTER_OPTIONS: dict[str, Any] = {
+    "company": Annotated[
+        _MANY,
+        _filter_option(
+            "--company",
+            "-c",
+            metavar="NAME",
+            autocompletion=complete("company"),
+            help="Company or organisation by id or any name or alias, in any language"
+            " (BYD, 비야디, 比亚迪).",
+        ),
+    ],
+    "person": Annotated[
+        _MANY,
+        _filter_option(
+            "--person",
+            "-p",
+            metavar="NAME",
+            autocompletion=complete("person"),
+            help="Person by id or any name (Wang Xing, 王兴).",
+        ),
+    ],
+    "tech": Annotated[
+        _MANY,
+        _filter_option(
+            "--tech",
+            "-t",
+            metavar="NAME",
+            autocompletion=complete("tech"),
+            help="Technology by id, name or alias (DCEP, BaaS).",
+        ),
+    ],
+    "year": Annotated[
+        _MANY,
+        _filter_option(
+            "--year", "-y", metavar="YEAR", help="A year (2018) or a range (2017..2019, 2019..)."
+        ),
+    ],
+    "since": Annotated[
+        str | None,
+        _filter_option(
+            "--since", metavar="DATE", help="Events on or after DATE (2018, 2018-09, 2018-09-01)."
+        ),
+    ],
+    "until": Annotated[
+        str | None, _filter_option("--until", metavar="DATE", help="Events on or before DATE.")
+    ],
+    "grep": Annotated[
+        _MANY,
+        _filter_option(
+            "--grep",
+            "-g",
+            metavar="TEXT",
+            help="Text in titles, summaries or names, in any language.",
+        ),
+    ],
+    "source": Annotated[
+        _MANY,
+        _filter_option(
+            "--source",
+            metavar="ID",
+            help="Only events citing this source (see: cnblock sources).",
+        ),
+    ],
+}
+"""The shared filter options by `query.Filters` field; `with_filters` adds them to a command."""
+
+
+def filters_from(options: dict[str, Any]) -> query.Filters:
+    """The Filters that the filter options' values ask for (lists become tuples)."""
+    given: dict[str, Any] = {
+        n: tuple(v) if isinstance(v, list) else v for n, v in options.items() if v
+    }
+    return query.Filters(**given)
+
+
+Command = Callable[..., None]
+
+
+def with_filters(command: Command) -> Command:
+    """Give a command the shared filter options, handed to it as one `filters` argument.
+
+    Typer reads a command's options from its signature, so the wrapper's signature is the
+    command's own parameters (less `filters`) followed by one keyword parameter a filter."""
+    signature = inspect.signature(command)
+    if "filters" not in signature.parameters:
+        raise TypeError(f"{command.__name__} takes no 'filters' parameter")
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=option)
+        for name, option in FILTER_OPTIONS.items()
+    ]
+    own = [p for p in signature.parameters.values() if p.name != "filters"]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        filters = filters_from({name: kwargs.pop(name, None) for name in FILTER_OPTIONS})
+        command(*args, filters=filters, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=own + extra)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def select(ctx: typer.Context, filters: query.Filters) -> tuple[EventLog, list[Event]]:
+    """The loaded log and the events the filters choose; says so when none match."""
+    log = state(ctx).load()
+    events = query.select(log, filters)
+    if not events:
+        sys.stderr.write("no events match\n")
+    return log, events
+
+
+class Listing(NamedTuple):
+    """How a listing command lists one kind of record."""
+
+    records: Callable[[EventLog], Iterable[Any]]
+    activity: Callable[[Sequence[Event]], dict[str, query.Activity]]
+    record: Callable[[Any, query.Activity], Record]
+    table: Callable[[EventLog, list[tuple[Any, query.Activity]], Screen], Text]
+
+
+def show_listing(
+    ctx: typer.Context,
+    filters: query.Filters,
+    fmt: Format,
+    listing: Listing,
+    keep: Callable[[Any], bool] = lambda record: True,
+) -> None:
+    """Print what a listing command lists, with its number of events and years: everything in
+    the log without filters, else only what the filtered events involve."""
+    log = state(ctx).load()
+    events = list(log.events) if filters.empty else select(ctx, filters)[1]
+    stats = listing.activity(events)
+    pairs = [
+        (r, a)
+        for r, a in query.listed(listing.records(log), stats, everything=filters.empty)
+        if keep(r)
+    ]
+    emit(
+        ctx,
+        fmt,
+        records=lambda: [listing.record(r, a) for r, a in pairs],
+        table=lambda screen: listing.table(log, pairs, screen),
+        empty=not pairs,
+    )

@@ -1,0 +1,188 @@
+"""The explorer commands: timeline, years, show and the listings."""
+
+# No `from __future__ import annotations`: Typer reads the options from real annotations.
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from cnblock import export, query, render
+from cnblock.commands.common import (
+    Format,
+    FormatOption,
+    Listing,
+    emit,
+    select,
+    show_listing,
+    state,
+    with_filters,
+)
+from cnblock.model import ENTITY_KINDS
+
+app = typer.Typer()
+
+
+@app.command(epilog="Example: cnblock timeline --company BYD --year 2018..2019 --long")
+@with_filters
+def timeline(
+    ctx: typer.Context,
+    filters: query.Filters,
+    long: Annotated[
+        bool, typer.Option("--long", "-l", help="Add summaries and date notes.")
+    ] = False,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N events.")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show events in date order, grouped by year.
+
+    Filters of different kinds must all match; a filter given twice matches either value.
+    """
+    log, events = select(ctx, filters)
+    events = (events[::-1] if reverse else events)[:limit]
+    emit(
+        ctx,
+        fmt,
+        records=lambda: [export.event_record(log, e) for e in events],
+        table=lambda screen: render.timeline(log, events, long, screen=screen),
+        csv=lambda: export.events_csv(log, events),
+        empty=not events,
+    )
+
+
+class By(str, Enum):
+    company = "company"
+
+
+@app.command(epilog="Example: cnblock years --by company --tech blockchain")
+@with_filters
+def years(
+    ctx: typer.Context,
+    filters: query.Filters,
+    by: Annotated[
+        By | None, typer.Option("--by", help="Count per year and company, as a matrix.")
+    ] = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top", min=1, metavar="N", help="With --by company: the N busiest organisations."
+        ),
+    ] = 8,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Count events by year, with the organisations active in each."""
+    log, events = select(ctx, filters)
+    if by is By.company:
+        years_, entities, counts = query.year_matrix(log, events, top)
+        matrix = [
+            {"year": y} | {e.name: counts.get((y, e.id), 0) for e in entities} for y in years_
+        ]
+        emit(
+            ctx,
+            fmt,
+            records=lambda: matrix,
+            table=lambda screen: render.year_matrix(years_, entities, counts, screen),
+            csv=lambda: export.to_csv(matrix, ["year", *(e.name for e in entities)]),
+            empty=not events,
+        )
+        return
+    rows = query.years(log, events)
+    emit(
+        ctx,
+        fmt,
+        records=lambda: [
+            {"year": r.year, "events": r.events, "companies": list(r.companies)} for r in rows
+        ],
+        table=lambda screen: render.years(rows, screen),
+        empty=not events,
+    )
+
+
+@app.command(epilog="Example: cnblock show byd-first-developer-conference")
+def show(
+    ctx: typer.Context,
+    event_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The event's id, as listed by: cnblock timeline --format csv"
+        ),
+    ],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show one event in full: every name, the date note and every citation."""
+    log = state(ctx).load()
+    event = query.find_event(log, event_id)
+    emit(
+        ctx,
+        fmt,
+        records=lambda: export.event_record(log, event),
+        table=lambda screen: render.event_detail(log, event, screen),
+        csv=lambda: export.events_csv(log, [event]),
+    )
+
+
+ORGANISATIONS = Listing(
+    query.organisations,
+    query.entity_activity,
+    export.entity_record,
+    lambda log, pairs, screen: render.entities(pairs, log, screen=screen),
+)
+PEOPLE = Listing(
+    query.people,
+    query.entity_activity,
+    export.entity_record,
+    lambda log, pairs, screen: render.entities(pairs, log, True, screen),
+)
+TECHNOLOGIES = Listing(
+    lambda log: log.technologies.values(),
+    query.technology_activity,
+    export.technology_record,
+    lambda log, pairs, screen: render.technologies(pairs, screen),
+)
+SOURCES = Listing(
+    lambda log: log.sources.values(),
+    query.source_activity,
+    export.source_record,
+    lambda log, pairs, screen: render.sources(pairs, screen),
+)
+_ORGANISATION_KINDS = [k for k in ENTITY_KINDS if k != "person"]
+
+
+@app.command(epilog="Example: cnblock companies --kind university")
+@with_filters
+def companies(
+    ctx: typer.Context,
+    filters: query.Filters,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help=f"Only this kind: {', '.join(_ORGANISATION_KINDS)}."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List companies and organisations with their names in every language."""
+    if kind is not None and kind not in _ORGANISATION_KINDS:
+        raise typer.BadParameter(f"'{kind}' is not a kind of organisation", param_hint="--kind")
+    show_listing(ctx, filters, fmt, ORGANISATIONS, keep=lambda e: kind is None or e.kind == kind)
+
+
+@app.command(epilog="Example: cnblock people --company Meituan")
+@with_filters
+def people(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
+    """List the people named in the log, with their affiliations."""
+    show_listing(ctx, filters, fmt, PEOPLE)
+
+
+@app.command(epilog="Example: cnblock tech --company Meituan")
+@with_filters
+def tech(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
+    """List the technologies, with how often and when they appear."""
+    show_listing(ctx, filters, fmt, TECHNOLOGIES)
+
+
+@app.command(epilog="Example: cnblock sources --format json")
+@with_filters
+def sources(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
+    """List the articles the events cite."""
+    show_listing(ctx, filters, fmt, SOURCES)
