@@ -44,7 +44,8 @@ def run(monkeypatch):
     return invoke
 
 
-# Property tests try 1,000 examples each in CI (.ci/run runs with CI set), fewer by default.
+# Property tests try 1,000 examples each in CI (.ci/run sets HYPOTHESIS_PROFILE=ci, and most CI
+# services set CI), fewer by default.
 # tools/mutate.py asks for few examples: it runs the tests once a mutant.
 settings.register_profile("ci", max_examples=1000, deadline=None)
 settings.register_profile("mutation", max_examples=30, deadline=None)
