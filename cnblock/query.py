@@ -14,7 +14,7 @@ from typing import NamedTuple, Protocol, TypeVar
 
 from cnblock.errors import UsageError
 from cnblock.model import Entity, Event, EventLog, PartialDate, Technology
-from cnblock.suggest import did_you_mean
+from cnblock.suggest import did_you_mean, did_you_mean_titled
 
 
 class Filters(NamedTuple):
@@ -148,10 +148,23 @@ def select(log: EventLog, filters: Filters) -> list[Event]:
 
 
 def find_event(log: EventLog, event_id: str) -> Event:
+    """The event with this id, compared without regard to case; UsageError, suggesting the
+    events closest by id or title, when there is none."""
+    wanted = event_id.casefold()
     for event in log.events:
-        if event.id == event_id:
+        if event.id.casefold() == wanted:
             return event
-    raise UsageError(f"no event '{event_id}'{did_you_mean(event_id, [e.id for e in log.events])}")
+    near = did_you_mean_titled(event_id, ((e.id, e.title) for e in log.events))
+    raise UsageError(f"no event '{event_id}'{near}")
+
+
+def find_events(log: EventLog, event_ids: Iterable[str]) -> list[Event]:
+    """The events with these ids, in the order given, each once."""
+    found: dict[str, Event] = {}
+    for event_id in event_ids:
+        event = find_event(log, event_id)
+        found.setdefault(event.id, event)
+    return list(found.values())
 
 
 class Activity(NamedTuple):

@@ -265,6 +265,11 @@ def event_detail(log: EventLog, event: Event, screen: Screen = PLAIN) -> Text:
     return Text("\n").join([title, Text(), body])
 
 
+def event_details(log: EventLog, events: Sequence[Event], screen: Screen = PLAIN) -> Text:
+    """Each event in full, a blank line between two."""
+    return Text("\n\n").join(event_detail(log, e, screen) for e in events)
+
+
 def problem_report(
     problems: Sequence[Problem], lines_of: Callable[[str], list[str] | None]
 ) -> Text:

@@ -398,3 +398,35 @@ def loader_default() -> Path:
     from cnblock import loader
 
     return loader.default_data_file()
+
+
+def test_show_takes_several_ids_in_any_case(run):
+    out = run("show", "BYD-Largest-EV-Maker", "amo-labs-carmomile-byd").stdout
+    first = out.index("ID          byd-largest-ev-maker")
+    second = out.index("ID          amo-labs-carmomile-byd")
+    assert first < second, out
+    assert "\n\nAMO Labs launches Carmomile" in out, out
+    found = json.loads(
+        run("show", "byd-largest-ev-maker", "AMO-LABS-CARMOMILE-BYD", "-f", "json").stdout
+    )
+    assert [e["id"] for e in found] == ["byd-largest-ev-maker", "amo-labs-carmomile-byd"]
+    one = json.loads(run("show", "BYD-LARGEST-EV-MAKER", "-f", "json").stdout)
+    assert one["id"] == "byd-largest-ev-maker"
+
+
+def test_show_suggests_by_the_start_of_an_id_and_by_title_words(run):
+    result = run("show", "byd-foundd")
+    assert result.stderr == (
+        "cnblock: no event 'byd-foundd'; did you mean 'byd-founded-as-battery-maker'?\n"
+    )
+    assert result.exit_code == 2
+    # words of the title, not of the id: "Carmomile" is in the title only
+    result = run("show", "amo-launches-carmomile")
+    assert "did you mean 'amo-labs-carmomile-byd'?" in result.stderr, result.stderr
+
+
+def test_the_timeline_shows_each_event_id_under_its_title(run):
+    out = run("timeline", "--company", "BYD", env={"COLUMNS": "80", "NO_COLOR": "1"}).stdout
+    lines = out.splitlines()
+    title = next(i for i, line in enumerate(lines) if "BYD holds its first" in line)
+    assert "         byd-first-developer-conference" in lines[title + 1 : title + 4], out

@@ -100,26 +100,34 @@ def years(
     )
 
 
-@app.command(epilog="Example: cnblock show byd-first-developer-conference")
+@app.command(epilog="Example: cnblock show byd-first-developer-conference byd-largest-ev-maker")
 def show(
     ctx: typer.Context,
-    event_id: Annotated[
-        str,
+    event_ids: Annotated[
+        list[str],
         typer.Argument(
-            metavar="ID", help="The event's id, as listed by: cnblock timeline --format csv"
+            metavar="ID...",
+            help="Event ids, as the timeline shows them under each title; any case.",
         ),
     ],
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Show one event in full: every name, the date note and every citation."""
+    """Show events in full: every name, the date note and every citation.
+
+    JSON gives one object for one id and a list for several.
+    """
     log = state(ctx).load()
-    event = query.find_event(log, event_id)
+    events = query.find_events(log, event_ids)
     emit(
         ctx,
         fmt,
-        records=lambda: export.event_record(log, event),
-        table=lambda screen: render.event_detail(log, event, screen),
-        csv=lambda: export.events_csv(log, [event]),
+        records=lambda: (
+            export.event_record(log, events[0])
+            if len(events) == 1
+            else [export.event_record(log, e) for e in events]
+        ),
+        table=lambda screen: render.event_details(log, events, screen),
+        csv=lambda: export.events_csv(log, events),
     )
 
 
