@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from cnblock.model import Entity, Event, EventLog, PartialDate, Source, Technology
@@ -84,6 +85,8 @@ def source_record(source: Source, activity: Activity | None = None) -> Record:
         "seed": source.seed,
         "sha256": source.sha256,
         "note": source.note,
+        "text": source.text,
+        "lines": source.lines,
     }
     return record | ({"events": activity.events} if activity else {})
 
@@ -283,6 +286,15 @@ def _mapping(record: Source | Entity | Technology) -> dict[str, Any]:
     return out
 
 
+def _portable(source: Source) -> Source:
+    """The source with its text's path made absolute, so that a subset written anywhere still
+    finds the text (a recorded path is taken from the folder of the file that records it)."""
+    from cnblock import texts
+
+    where = texts.locate(source, None) if source.text else None
+    return source._replace(text=str(where.absolute())) if isinstance(where, Path) else source
+
+
 def subset(
     log: EventLog, events: Sequence[Event]
 ) -> tuple[list[Source], list[Entity], list[Technology]]:
@@ -308,7 +320,7 @@ def to_yaml(log: EventLog, events: Sequence[Event], filters: Filters, long: bool
     sources, entities, technologies = subset(log, events)
     document = {
         "schema": 1,
-        "sources": [_mapping(s) for s in sources],
+        "sources": [_mapping(_portable(s)) for s in sources],
         "entities": [_mapping(e) for e in entities],
         "technologies": [_mapping(t) for t in technologies],
         "events": [_event_mapping(e) for e in events],

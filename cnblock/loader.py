@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from cnblock import texts
 from cnblock.errors import DataError, Location, Problem
 from cnblock.model import (
     ENTITY_KINDS,
@@ -94,34 +94,7 @@ def describe_files(paths: list[str]) -> str:
 
 def read_text(path: str) -> str:
     """A data file's text, or a DataError naming the file when it cannot be one."""
-
-    def fail(message: str, line: int = 1, col: int = 1) -> DataError:
-        return DataError([Problem(Location(path, line, col), message)])
-
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise fail("is a directory, not a data file")
-    if not stat.S_ISREG(info.st_mode):
-        raise fail("is not a regular file")  # a FIFO or device could block or never end
-    if info.st_size > MAX_BYTES:
-        raise fail(f"is {info.st_size:,} bytes; a data file may have at most {MAX_BYTES:,}")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        raise fail(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col) from None
+    return texts.decode(texts.read_bytes(path, MAX_BYTES, "a data file"), path)
 
 
 def source_lines(path: str) -> list[str] | None:
@@ -273,6 +246,8 @@ _FIELDS: dict[str, dict[str, tuple[_Reader | None, bool]]] = {
         "seed": (_file_name, False),
         "sha256": (_sha256, False),
         "note": (_text, False),
+        "text": (_line, False),
+        "lines": (_number, False),
     },
     "entity": {
         "id": (_ident, True),
@@ -438,13 +413,7 @@ class _Builder:
         sources = {}
         for values, where in self.records["sources"]:
             source = Source(**values, where=where)
-            if bool(source.seed) != bool(source.sha256):
-                missing, present = ("sha256", "seed") if source.seed else ("seed", "sha256")
-                self._problem(
-                    where[present],
-                    f"source '{source.id}' has '{present}' but no '{missing}';"
-                    " give both or neither",
-                )
+            self._check_source(source)
             sources[source.id] = source
         technologies = {v["id"]: Technology(**v, where=w) for v, w in self.records["technologies"]}
         entities = {}
@@ -459,6 +428,21 @@ class _Builder:
             events.append(event)
         events.sort(key=lambda e: e.date.sort_key())
         return EventLog(sources, entities, technologies, tuple(events), files)
+
+    def _check_source(self, source: Source) -> None:
+        """A text is named by `seed` or `text`, never both, and always with its sha256."""
+        where, name = source.where, f"source '{source.id}'"
+        if source.seed and source.text:
+            self._problem(where["text"], f"{name} has both 'seed' and 'text'; give one")
+        elif source.sha256 and not (source.seed or source.text):
+            self._problem(where["sha256"], f"{name} has 'sha256' but no 'seed' or 'text'")
+        elif not source.sha256 and (source.seed or source.text):
+            present = "seed" if source.seed else "text"
+            self._problem(
+                where[present], f"{name} has '{present}' but no 'sha256'; give both or neither"
+            )
+        if source.lines and not (source.seed or source.text):
+            self._problem(where["lines"], f"{name} has 'lines' but no 'seed' or 'text'")
 
     def _check_entity(self, entity: Entity) -> None:
         if entity.kind not in ENTITY_KINDS:

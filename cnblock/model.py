@@ -125,6 +125,8 @@ class Source(NamedTuple):
     seed: str | None = None
     sha256: str | None = None
     note: str | None = None
+    text: str | None = None  # a path, from the folder of the file that records the source
+    lines: int | None = None  # the text's number of lines, checkable without the text
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
 
 

@@ -1,53 +1,72 @@
-"""Checks of the log against the seed texts it cites, when those texts are at hand.
+"""Checks of the log against the texts it cites, when those texts are at hand.
 
-The article texts are not part of the project (their publishers forbid redistribution); the
-folder named by CNBLOCK_SEEDS holds them on machines that may have them.
+The shipped articles are not part of the project (their publishers forbid redistribution);
+the folder named by CNBLOCK_SEEDS holds them on machines that may have them. A user's own
+source names its text relative to its data file (see `cnblock.texts`).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
-from cnblock import loader
+from cnblock import loader, texts
 from cnblock.errors import DataError, Problem
-from cnblock.model import Event, EventLog
-
-SEEDS_ENV = "CNBLOCK_SEEDS"
-
-
-def seeds_folder() -> Path | None:
-    """The folder CNBLOCK_SEEDS names, or None when it is not set."""
-    value = os.environ.get(SEEDS_ENV)
-    return Path(value) if value else None
+from cnblock.model import Event, EventLog, Source
+from cnblock.texts import seeds_folder
 
 
-def seed_lines(log: EventLog, folder: Path, problems: list[Problem]) -> dict[str, list[str]]:
-    """The lines of each source's seed text by source id; records missing or altered texts."""
-    import hashlib
+class Texts(NamedTuple):
+    """The texts found for a log: each checked source's lines by id, and for each source
+    that could not be checked, why."""
 
-    texts = {}
+    lines: dict[str, list[str]]
+    unchecked: dict[str, str]
+
+
+def find_texts(log: EventLog, folder: Path | None, problems: list[Problem]) -> Texts:
+    """Read every source's text that can be found; record a missing seed (when CNBLOCK_SEEDS
+    names a folder), an unreadable text and a text that does not match its fingerprint or its
+    recorded number of lines as problems."""
+    found: dict[str, list[str]] = {}
+    unchecked: dict[str, str] = {}
     for source in log.sources.values():
-        if not source.seed:
-            continue  # a user's own source may have no seed text
-        path = folder / source.seed
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            problems.append(
-                Problem(source.where["seed"], f"seed text '{source.seed}' is not in {folder}")
-            )
+        where = texts.locate(source, folder)
+        if isinstance(where, str):
+            unchecked[source.id] = where
             continue
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != source.sha256:
+        field = "text" if source.text else "seed"
+        if not os.path.lexists(where):
+            if source.seed:
+                message = f"seed text '{source.seed}' is not in {folder}"
+                problems.append(Problem(source.where["seed"], message))
+            else:
+                unchecked[source.id] = f"its text {where} is not there"
+            continue
+        try:
+            text = texts.read(where)
+        except DataError as exc:
+            problems.append(Problem(source.where[field], f"{where}: {exc.problems[0].message}"))
+            continue
+        if text.sha256 != source.sha256:
             problems.append(
                 Problem(
-                    source.where["sha256"], f"{path} has sha256 {digest}, not the one recorded here"
+                    source.where["sha256"],
+                    f"{where} has sha256 {text.sha256}, not the one recorded here",
                 )
             )
             continue
-        texts[source.id] = raw.decode("utf-8", "replace").split("\n")
-    return texts
+        if source.lines is not None and source.lines != len(text.lines):
+            message = f"{where} has {len(text.lines)} lines, not {source.lines}"
+            problems.append(Problem(source.where["lines"], message))
+        found[source.id] = text.lines
+    return Texts(found, unchecked)
+
+
+def text_name(source: Source) -> str:
+    """How messages name a source's text: its seed file name or its recorded path."""
+    return source.text or source.seed or source.id
 
 
 def check_event(event: Event, texts: dict[str, list[str]], log: EventLog) -> list[Problem]:
@@ -59,7 +78,7 @@ def check_event(event: Event, texts: dict[str, list[str]], log: EventLog) -> lis
         if lines is None:
             every_text = False  # a source without a text: its lines cannot be checked
             continue
-        seed = log.sources[citation.source].seed
+        seed = text_name(log.sources[citation.source])
         if citation.line > len(lines):
             problems.append(
                 Problem(
@@ -85,23 +104,59 @@ def check_event(event: Event, texts: dict[str, list[str]], log: EventLog) -> lis
     return problems
 
 
-def check(log: EventLog, folder: Path) -> list[Problem]:
-    """Every problem of provenance in the log, against the texts in `folder`."""
+def past_recorded_end(event: Event, found: dict[str, list[str]], log: EventLog) -> list[Problem]:
+    """Citations past the recorded number of lines of a text that is not at hand."""
+    problems = []
+    for citation in event.sources:
+        source = log.sources[citation.source]
+        if citation.source not in found and source.lines and citation.line > source.lines:
+            problems.append(
+                Problem(
+                    citation.where["line"],
+                    f"line {citation.line} is past the end of {text_name(source)}"
+                    f" ({source.lines} lines, as recorded)",
+                )
+            )
+    return problems
+
+
+class Examination(NamedTuple):
+    """What checking a log against its texts found: the problems, sorted, and for each
+    source that could not be checked, why."""
+
+    problems: list[Problem]
+    unchecked: dict[str, str]
+
+
+def examine(log: EventLog, folder: Path | None) -> Examination:
+    """Check the log against every text that can be found (the seeds in `folder`, the
+    users' texts beside their files)."""
     problems: list[Problem] = []
-    texts = seed_lines(log, folder, problems)
+    found = find_texts(log, folder, problems)
     for event in log.events:
-        problems.extend(check_event(event, texts, log))
-    return sorted(problems)
+        problems.extend(check_event(event, found.lines, log))
+        problems.extend(past_recorded_end(event, found.lines, log))
+    return Examination(sorted(problems), found.unchecked)
 
 
-def validate(paths: list[str]) -> tuple[EventLog | None, list[Problem]]:
-    """Load `paths` and check them against the seed texts when CNBLOCK_SEEDS names a folder.
+def check(log: EventLog, folder: Path | None) -> list[Problem]:
+    """Every problem of provenance in the log, against the texts that can be found."""
+    return examine(log, folder).problems
 
-    Returns the log (None if it could not be loaded) and every problem found.
-    """
+
+class Validation(NamedTuple):
+    """The log (None if it could not be loaded), every problem, the sources not checked."""
+
+    log: EventLog | None
+    problems: list[Problem]
+    unchecked: dict[str, str]
+
+
+def validate(paths: list[str]) -> Validation:
+    """Load `paths` and check them against every text that can be found."""
     try:
         log = loader.load(paths)
     except DataError as exc:
-        return None, exc.problems
-    folder = seeds_folder()
-    return log, check(log, folder) if folder else []
+        return Validation(None, exc.problems, {})
+    problems, unchecked = examine(log, seeds_folder())
+    return Validation(log, problems, unchecked)

@@ -34,7 +34,10 @@ def test_the_shipped_log_is_valid_against_the_texts(run, seeds, monkeypatch):
     monkeypatch.setenv("CNBLOCK_SEEDS", str(seeds))
     result = run("validate")
     assert result.exit_code == 0, result.output
-    assert f"citations checked against the texts in {seeds}" in result.stdout
+    assert result.stdout == (
+        "ok: the shipped log: 41 events, 61 entities, 19 technologies, 2 sources;"
+        " citations checked against every source's text\n"
+    )
 
 
 @pytest.mark.parametrize(

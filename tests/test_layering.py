@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "cnblock.model": 1,
     "cnblock.yamlnodes": 2,
     "cnblock.text": 2,
+    "cnblock.texts": 2,  # finding and reading a source's text
     "cnblock.layout": 1,  # word-keeping tables of rich Text; knows nothing of the data
     "cnblock.loader": 3,
     "cnblock.query": 3,
@@ -31,7 +32,7 @@ LAYERS: dict[str, int] = {
 }
 """A module may import only cnblock modules of a strictly lower layer."""
 
-READERS = {"cnblock.loader", "cnblock.provenance", "cnblock.cache"}
+READERS = {"cnblock.loader", "cnblock.provenance", "cnblock.cache", "cnblock.texts"}
 WRITERS = {"cnblock.output"}
 _READ_CALLS = {"open", "read_text", "read_bytes", "fdopen"}
 _WRITE_CALLS = {"write_text", "write_bytes", "replace", "rename", "link", "unlink", "mkstemp"}

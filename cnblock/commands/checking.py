@@ -7,7 +7,7 @@ import typer
 
 from cnblock import loader, render
 from cnblock.commands.common import console, state, write
-from cnblock.text import counted
+from cnblock.text import counted, printable
 
 app = typer.Typer()
 
@@ -28,19 +28,13 @@ def validate(
     from cnblock import provenance
 
     paths = state(ctx).files([str(f) for f in files or []])
-    log, problems = provenance.validate(paths)
+    log, problems, unchecked = provenance.validate(paths)
     if problems or log is None:
         console().print(
             render.problem_report(problems, loader.source_lines), end="", soft_wrap=True
         )
         write(f"{counted(len(problems), 'problem')} in {loader.describe_files(paths)}\n")
         raise typer.Exit(1)
-    folder = provenance.seeds_folder()
-    checked = (
-        f"citations checked against the texts in {folder}"
-        if folder
-        else f"citations not checked against the texts ({provenance.SEEDS_ENV} is not set)"
-    )
     counts = ", ".join(
         [
             counted(len(log.events), "event"),
@@ -49,4 +43,14 @@ def validate(
             counted(len(log.sources), "source"),
         ]
     )
-    write(f"ok: {loader.describe_files(paths)}: {counts}; {checked}\n")
+    checked = len(log.sources) - len(unchecked)
+    texts = (
+        "citations checked against every source's text"
+        if not unchecked
+        else f"citations checked against {checked} of {len(log.sources)} sources' texts"
+        if checked
+        else "citations not checked against any text"
+    )
+    write(f"ok: {loader.describe_files(paths)}: {counts}; {texts}\n")
+    for source_id, why in unchecked.items():
+        write(f"not checked: {printable(source_id)}: {printable(why)}\n")
