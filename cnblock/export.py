@@ -395,6 +395,16 @@ def to_timelinejs(
     return to_json({"title": title, "events": slides})
 
 
+# HTML -------------------------------------------------------------------------------------
+
+
+def to_html(log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False) -> str:
+    """One self-contained page with a chart (cnblock.htmlexport, loaded only when asked for)."""
+    from cnblock import htmlexport
+
+    return htmlexport.to_html(log, events, filters, long)
+
+
 Exporter = Callable[[EventLog, Sequence[Event], Filters, bool], str]
 
 EXPORTERS: dict[str, Exporter] = {
@@ -403,5 +413,6 @@ EXPORTERS: dict[str, Exporter] = {
     "json": to_json_export,
     "yaml": to_yaml,
     "timelinejs": to_timelinejs,
+    "html": to_html,
 }
 """Every export format by name; `cnblock export --format` offers exactly these."""

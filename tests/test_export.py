@@ -167,7 +167,7 @@ def test_timelinejs_keeps_date_precision_and_escapes_html():
 
 
 def test_the_registry_names_every_format():
-    assert list(export.EXPORTERS) == ["markdown", "csv", "json", "yaml", "timelinejs"]
+    assert list(export.EXPORTERS) == ["markdown", "csv", "json", "yaml", "timelinejs", "html"]
 
 
 def test_json_keeps_korean_and_chinese_as_written():

@@ -27,7 +27,9 @@ LAYERS: dict[str, int] = {
     "cnblock.query": 3,
     "cnblock.provenance": 4,
     "cnblock.render": 4,
-    "cnblock.export": 4,
+    "cnblock.lanes": 4,  # chart geometry shared by the terminal chart and the HTML page
+    "cnblock.htmlexport": 5,
+    "cnblock.export": 6,  # its registry loads htmlexport when HTML is asked for
     "cnblock.output": 4,
 }
 """A module may import only cnblock modules of a strictly lower layer."""

@@ -20,14 +20,42 @@ ExportFormat = Enum(  # type: ignore[misc]
 )
 
 
-@app.command("export", epilog="Example: cnblock export --company BYD --format markdown -o byd.md")
+EXTENSIONS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".html": "html",
+    ".htm": "html",
+}
+"""The format a FILE's extension chooses when --format is not given."""
+
+
+def format_for(output: Path | None) -> str:
+    return EXTENSIONS.get(output.suffix.lower(), "markdown") if output else "markdown"
+
+
+@app.command(
+    "export",
+    epilog="Example: cnblock export --company BYD -o byd.html (the file's extension chooses"
+    " the format; --format overrides it)",
+)
 @with_filters
 def export_events(
     ctx: typer.Context,
     filters: query.Filters,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="The file format.")
-    ] = ExportFormat.markdown,  # type: ignore[attr-defined]
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="The file format. Default: from FILE's extension (.md, .csv, .json, .yaml,"
+            " .html), else markdown.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -39,9 +67,11 @@ def export_events(
         bool, typer.Option("--long", "-l", help="Markdown: add each event's summary and date note.")
     ] = False,
 ) -> None:
-    """Export the filtered events as Markdown, CSV, JSON, a YAML subset or TimelineJS."""
+    """Export the filtered events as Markdown, CSV, JSON, a YAML subset, TimelineJS or a
+    self-contained HTML page with a chart."""
+    name = fmt.value if fmt is not None else format_for(output)
     log, events = select(ctx, filters)
-    text = export.EXPORTERS[fmt.value](log, events, filters, long)
+    text = export.EXPORTERS[name](log, events, filters, long)
     if output is None:
         write(text)
         return

@@ -1,0 +1,217 @@
+"""The HTML page without a browser: what it holds, what it refuses to become, its geometry.
+(tests/test_browser.py loads it in Chromium.)"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+from cnblock import htmlexport
+from cnblock.htmlexport import safe_url, search_text, to_html
+from cnblock.model import Source
+from cnblock.query import Filters
+
+from logs import LOG, event, make_log
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+class Page(HTMLParser):
+    """Every start tag with its attributes, and the text of each element kind of interest."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self._in: str | None = None
+        self.text: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("script", "style"):
+            self._in = tag
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "script":
+            self.scripts.append(data)
+        elif self._in == "style":
+            self.styles.append(data)
+        else:
+            self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag]
+
+
+def svg(page: str) -> ET.Element:
+    return ET.fromstring(re.search(r"<svg .*?</svg>", page, re.S).group(0))
+
+
+def sha(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+def test_the_policy_allows_only_the_pages_own_style_and_script():
+    page = Page(to_html(LOG, LOG.events, Filters()))
+    (meta,) = [m for m in page.all("meta") if m.get("http-equiv") == "Content-Security-Policy"]
+    policy = meta["content"]
+    assert policy.startswith("default-src 'none'; ")
+    assert page.scripts == [htmlexport.SCRIPT]
+    assert page.styles == [htmlexport.STYLE]
+    assert f"script-src {sha(page.scripts[0])}" in policy
+    assert f"style-src {sha(page.styles[0])}" in policy
+    # nothing that would fetch: no src, no stylesheet link, no inline style attribute
+    assert not [a for _, a in page.tags if "src" in a or "style" in a]
+    assert not page.all("link")
+    assert not page.all("img")
+    assert not page.all("iframe")
+
+
+def test_every_event_is_an_article_with_its_date_at_its_precision():
+    page_text = to_html(LOG, LOG.events, Filters(company=("BYD",)))
+    page = Page(page_text)
+    ids = [a["id"] for a in page.all("article")]
+    assert ids == [f"ev-{e.id}" for e in LOG.events]
+    times = [a["datetime"] for a in page.all("time")]
+    assert times[:3] == ["1995", "2016", "2018"]  # year-only dates stay years
+    assert "2018-05" in times
+    assert "2020-07" in times
+    headings = re.findall(r"<h3 id=\"y-(\d+)\">", page_text)
+    assert headings == ["1995", "2016", "2018", "2020"]
+    assert "<title>cnblock timeline: company BYD</title>" in page_text
+
+
+def test_names_carry_their_language_and_citations_link_to_the_sources():
+    page_text = to_html(LOG, LOG.events, Filters())
+    assert 'BYD (<span lang="ko">비야디</span>, <span lang="zh">比亚迪</span>)' in page_text
+    assert '<a href="#src-1" aria-label="source 1">[1]</a> line 47' in page_text
+    assert '<li id="src-1">Test Press, published <time datetime="2020">2020</time>' in page_text
+    assert '<a href="https://example.org/a" rel="noopener noreferrer">' in page_text
+    # the filter finds an event by any of its names in any language
+    assert (
+        'data-text="founding title of founding summary of founding. byd byd 비야디 比亚迪"'
+        in page_text
+    )
+
+
+def test_approximate_dates_say_so_in_words():
+    page_text = to_html(make_log(event("x", "2018-05~", "byd")), [], Filters())
+    assert "<article" not in page_text
+    assert "No event has a known date" in page_text
+    log = make_log(event("x", "2018-05~", "byd"))
+    page_text = to_html(log, log.events, Filters())
+    assert (
+        '<time datetime="2018-05">2018-05~</time> <span class="dim">(approximate)</span>'
+        in page_text
+    )
+
+
+HOSTILE = "<script>alert(1)</script>\u202e\x1b[31m\"'&<img src=x onerror=alert(2)>"
+
+
+def test_hostile_text_is_only_ever_text():
+    log = make_log(
+        event("x", "2018", "byd", title=HOSTILE, summary=HOSTILE, date_note=HOSTILE, place=HOSTILE)
+    )
+    bad = Source(
+        "press",
+        HOSTILE,
+        log.sources["press"].published,
+        "en",
+        title=HOSTILE,
+        author=HOSTILE,
+        url="javascript:alert(3)",
+    )
+    log = log._replace(sources={"press": bad})
+    page_text = to_html(log, log.events, Filters(grep=(HOSTILE,)))
+    page = Page(page_text)
+    assert len(page.all("script")) == 1
+    assert not page.all("img")
+    assert not [a for _, a in page.tags for k in a if k.startswith("on")]
+    assert "javascript:" not in "".join(str(a.get("href")) for _, a in page.tags)
+    assert "address (not a web link): javascript:alert(3)" in page_text
+    # the controls are shown as escapes, never passed on
+    assert "\u202e" not in page_text
+    assert "\x1b" not in page_text
+    assert "\\u202e\\x1b[31m" in "".join(page.text)
+    assert "<script>alert(1)</script>" in "".join(page.text)  # read as text
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.org/a?b=1&c=2", True),
+        ("http://x.cn", True),
+        ("javascript:x", False),
+        ("HTTPS://x", False),
+        ("https://x y", False),
+        ('https://x"onmouseover=1', False),
+        ("data:text/html,hi", False),
+        ("//example.org", False),
+        (None, False),
+    ],
+)
+def test_only_plain_web_addresses_become_links(url, kept):
+    assert (safe_url(url) is not None) is kept
+    assert safe_url(url) in (None, url)
+
+
+def test_the_filter_compares_folded_text():
+    assert search_text("  BYD\u3000比亚迪  Ｃａｒｂｏｎ ") == "byd 比亚迪 carbon"
+
+
+def test_a_year_band_is_twelve_month_bands_wide():
+    log = make_log(
+        event("year", "2018", "byd"),
+        event("month", "2018-05", "byd"),
+        event("day", "2018-05-04", "byd"),
+        event("approx", "2019~", "byd"),
+    )
+    root = svg(to_html(log, log.events, Filters()))
+    marks = {a.get("data-event"): a for a in root.iter(f"{SVG}a")}
+    assert set(marks) == {"year", "month", "day", "approx"}
+
+    def band(name):
+        (rect,) = [r for r in marks[name].iter(f"{SVG}rect") if "band" in r.get("class", "")]
+        return float(rect.get("width"))
+
+    assert band("year") == pytest.approx(12 * band("month"), rel=1e-3)
+    assert band("approx") == pytest.approx(band("year"), rel=1e-3)
+    assert "fuzzy" in marks["approx"].find(f"{SVG}rect").get("class")
+    assert marks["day"].find(f"{SVG}path").get("class") == "point"
+    assert all(m.get("href") == f"#ev-{k}" and m.get("aria-label") for k, m in marks.items())
+    assert marks["month"].get("aria-label") == "2018-05: Title of month (event; lane BYD)"
+
+
+def test_long_lane_names_are_broken_between_words_only():
+    assert htmlexport.label_lines("Zhongguancun Blockchain Industry Alliance") == [
+        "Zhongguancun Blockchain",
+        "Industry Alliance",
+    ]
+    assert htmlexport.label_lines("Supercalifragilisticexpialidocious-and-more", 50) == [
+        "Supercalifragilisticexpialidocious-and-more"
+    ]
+
+
+def test_the_html_extension_chooses_the_format(run, tmp_path):
+    target = tmp_path / "t.html"
+    result = run("export", "--company", "BYD", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    page = target.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>\n"), page[:200]
+    assert page.count("<article ") == 9
+    assert result.stderr == f"wrote 9 events to {target}\n"
+    # the extension only chooses when --format is not given
+    run("export", "--company", "BYD", "-f", "csv", "-o", str(tmp_path / "t.htm"))
+    assert (tmp_path / "t.htm").read_text("utf-8").startswith("id,date,")
+    assert run("export", "-c", "BYD", "--year", "1995").stdout.startswith("# cnblock timeline")
