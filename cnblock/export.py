@@ -6,23 +6,64 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cnblock.model import Entity, Event, EventLog, PartialDate, Source, Technology
+from cnblock.model import (
+    Citation,
+    Entity,
+    Event,
+    EventLog,
+    Interval,
+    PartialDate,
+    Source,
+    Technology,
+)
 from cnblock.query import Activity, Filters
-from cnblock.text import citation_label, counted, printable
+from cnblock.text import citation_label, claimant, counted, date_label, printable
 
 Record = dict[str, Any]
 
 
 def entity_ref(entity: Entity) -> Record:
-    return {"id": entity.id, "name": entity.name, "kind": entity.kind, "names": dict(entity.names)}
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "kind": entity.kind,
+        "names": dict(entity.names),
+        "printed": list(entity.printed),
+    }
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def date_sides(event: Event) -> tuple[PartialDate | None, PartialDate | None]:
+    """The start and end the date itself gives (None where open or absent)."""
+    if isinstance(event.date, Interval):
+        return event.date.start, event.date.end
+    return event.date, event.date
+
+
+def according_to(log: EventLog, event: Event) -> Record | str | None:
+    """{id, name} of the entity that asserts the record, 'source', or None."""
+    entity = log.entities.get(event.according_to or "")
+    if entity is None:
+        return event.according_to
+    return {"id": entity.id, "name": entity.name}
 
 
 def event_record(log: EventLog, event: Event) -> Record:
-    """An event as scripts see it in JSON; the keys are the data file's field names."""
+    """An event as scripts see it in JSON; the keys are the data file's field names, and
+    date_start/date_end the sides of the date (null where open or absent)."""
+    start, end = date_sides(event)
     return {
         "id": event.id,
-        "date": str(event.date),
-        "date_precision": event.date.precision,
+        "kind": event.kind,
+        "date": _text_or_none(event.date),
+        "date_precision": start.precision if start else None,
+        "date_start": _text_or_none(start),
+        "date_end": _text_or_none(end),
+        "as_of": _text_or_none(event.as_of),
+        "according_to": according_to(log, event),
         "date_note": event.date_note,
         "title": event.title,
         "summary": event.summary,
@@ -30,7 +71,13 @@ def event_record(log: EventLog, event: Event) -> Record:
         "entities": [entity_ref(e) for e in log.event_entities(event)],
         "technologies": [{"id": t.id, "name": t.name} for t in log.event_technologies(event)],
         "sources": [
-            {"source": c.source, "publisher": log.sources[c.source].publisher, "line": c.line}
+            {
+                "source": c.source,
+                "publisher": log.sources[c.source].publisher,
+                "line": c.line,
+                "span": list(c.span) if c.span else None,
+                "digest": c.digest,
+            }
             for c in event.sources
         ],
     }
@@ -41,7 +88,10 @@ def event_row(log: EventLog, event: Event) -> Record:
     members = log.event_entities(event)
     return {
         "id": event.id,
-        "date": str(event.date),
+        "kind": event.kind,
+        "date": _text_or_none(event.date),
+        "as_of": _text_or_none(event.as_of),
+        "according_to": claimant(log, event),
         "title": event.title,
         "companies": [e.name for e in members if not e.is_person],
         "people": [e.name for e in members if e.is_person],
@@ -131,7 +181,10 @@ def to_csv(rows: Sequence[Record], columns: Iterable[str] | None = None) -> str:
 
 EVENT_COLUMNS = (
     "id",
+    "kind",
     "date",
+    "as_of",
+    "according_to",
     "title",
     "companies",
     "people",
@@ -208,20 +261,21 @@ def to_markdown(
     ]
     by_year: dict[int, list[Event]] = {}
     for event in events:
-        by_year.setdefault(event.date.year, []).append(event)
+        by_year.setdefault(event.year, []).append(event)
     for year, group in by_year.items():
         lines += [
             "",
             f"## {year}",
             "",
-            _md_row(["Date", "Event", "Companies and people", "Technologies", "Source"]),
-            _md_row(["---"] * 5),
+            _md_row(["Date", "Kind", "Event", "Companies and people", "Technologies", "Source"]),
+            _md_row(["---"] * 6),
         ]
         for event in group:
             lines.append(
                 _md_row(
                     [
-                        str(event.date),
+                        md_text(date_label(event)),
+                        event.kind,
                         md_text(event.title),
                         md_text(", ".join(e.name for e in log.event_entities(event))),
                         md_text(", ".join(t.name for t in log.event_technologies(event))),
@@ -233,8 +287,11 @@ def to_markdown(
             lines.append("")
             for event in group:
                 note = f" *Date: {md_text(event.date_note)}*" if event.date_note else ""
+                who = claimant(log, event)
+                said = f" *According to {md_text(who)}.*" if who else ""
                 lines.append(
-                    f"- **{event.date}: {md_text(event.title)}** {md_text(event.summary)}{note}"
+                    f"- **{md_text(date_label(event))}: {md_text(event.title)}**"
+                    f" {md_text(event.summary)}{said}{note}"
                 )
     cited = _cited_sources(log, events)
     if cited:
@@ -319,7 +376,7 @@ def to_yaml(log: EventLog, events: Sequence[Event], filters: Filters, long: bool
 
     sources, entities, technologies = subset(log, events)
     document = {
-        "schema": 1,
+        "schema": 2,
         "sources": [_mapping(_portable(s)) for s in sources],
         "entities": [_mapping(e) for e in entities],
         "technologies": [_mapping(t) for t in technologies],
@@ -339,29 +396,39 @@ def _event_mapping(event: Event) -> dict[str, Any]:
     """An event in the field order of the shipped log."""
     fields = {
         "id": event.id,
-        "date": str(event.date),
+        "kind": None if event.kind == "event" else event.kind,
+        "date": _text_or_none(event.date),
+        "as_of": _text_or_none(event.as_of),
+        "according_to": event.according_to,
         "date_note": event.date_note,
         "title": event.title,
         "summary": event.summary,
         "entities": list(event.entities),
         "technologies": list(event.technologies),
         "place": event.place,
-        "sources": [{"source": c.source, "line": c.line} for c in event.sources],
+        "sources": [_citation_mapping(c) for c in event.sources],
     }
     return {k: v for k, v in fields.items() if v not in (None, [])}
+
+
+def _citation_mapping(citation: Citation) -> dict[str, Any]:
+    fields: dict[str, Any] = {"source": citation.source, "line": citation.line}
+    if citation.span is not None:
+        fields |= {"span": list(citation.span), "digest": citation.digest}
+    return fields
 
 
 # TimelineJS -------------------------------------------------------------------------------
 
 
-def _tl_date(event: Event) -> dict[str, str]:
-    date = {"year": str(event.date.year)}
-    if event.date.month:
-        date["month"] = str(event.date.month)
-    if event.date.day:
-        date["day"] = str(event.date.day)
-    date["display_date"] = str(event.date)
-    return date
+def _tl_date(date: PartialDate, display: str) -> dict[str, str]:
+    out = {"year": str(date.year)}
+    if date.month:
+        out["month"] = str(date.month)
+    if date.day:
+        out["day"] = str(date.day)
+    out["display_date"] = display
+    return out
 
 
 def to_timelinejs(
@@ -378,11 +445,14 @@ def to_timelinejs(
             text += f"<p><i>Date: {escape(event.date_note)}</i></p>"
         text += f"<p>Source: {escape(citation_label(log, event.sources, short=False))}</p>"
         organisations = [e.name for e in log.event_entities(event) if not e.is_person]
-        slide = {
-            "unique_id": event.id,
-            "start_date": _tl_date(event),
-            "text": {"headline": escape(event.title), "text": text},
-        }
+        headline = event.title if event.kind == "event" else f"[{event.kind}] {event.title}"
+        slide: dict[str, Any] = {"unique_id": event.id}
+        start, end = event.known_start(), event.known_end()
+        if start is not None:
+            slide["start_date"] = _tl_date(start, escape(date_label(event)))
+        if end is not None and end != start:  # an interval, or a state with its as_of
+            slide["end_date"] = _tl_date(end, escape(str(end)))
+        slide["text"] = {"headline": escape(headline), "text": text}
         if organisations:
             slide["group"] = escape(organisations[0])
         slides.append(slide)

@@ -17,18 +17,31 @@ from cnblock import texts
 from cnblock.errors import DataError, Location, Problem
 from cnblock.model import (
     ENTITY_KINDS,
+    EVENT_KINDS,
     Citation,
     Entity,
     Event,
     EventLog,
+    Interval,
     PartialDate,
     Source,
     Technology,
+    parse_when,
 )
 from cnblock.suggest import did_you_mean
 from cnblock.yamlnodes import Map, Node, Scalar, Seq, parse
 
-SCHEMA = 1
+SCHEMA = 2
+"""The newest schema: what `export --format yaml` writes. Every schema in SCHEMAS loads."""
+SCHEMAS = (1, 2)
+_SCHEMA2_KEYS = {
+    "event": ("kind", "as_of", "according_to"),
+    "citation": ("span", "digest"),
+    "entity": ("printed",),
+}
+"""Fields that schema 1 files may not use."""
+SOURCE_CLAIM = "source"
+"""The word `according_to` takes for the reporter's own claim, rather than an entity's."""
 MAX_BYTES = 32 * 1024 * 1024
 """Far above any hand-made log (the shipped one is well under 100 KiB)."""
 
@@ -39,6 +52,7 @@ _CHECKOUT = Path(__file__).parent.parent / "data" / "events.yaml"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_DIGEST = re.compile(r"[0-9a-f]{12}")
 SECTIONS = ("sources", "entities", "technologies", "events")
 _SINGULAR = {
     "sources": "source",
@@ -131,6 +145,10 @@ class _BadValueError(Exception):
         self.loc, self.message = loc, message
 
 
+def _is_null(node: Node) -> bool:
+    return isinstance(node, Scalar) and node.is_null
+
+
 def _describe(node: Node) -> str:
     return "a list" if isinstance(node, Seq) else "a mapping" if isinstance(node, Map) else "text"
 
@@ -172,6 +190,79 @@ def _date(node: Node, what: str = "a date") -> PartialDate:
         return PartialDate.parse(value)
     except ValueError as exc:
         raise _BadValueError(node.loc, str(exc)) from None
+
+
+def _when(node: Node, what: str = "a date") -> PartialDate | Interval:
+    value = _line(node, what)
+    try:
+        return parse_when(value)
+    except ValueError as exc:
+        raise _BadValueError(node.loc, str(exc)) from None
+
+
+def _event_kind(node: Node, what: str = "kind") -> str:
+    value = _line(node, what)
+    if value not in EVENT_KINDS:
+        raise _BadValueError(
+            node.loc,
+            f"unknown kind '{value}'{did_you_mean(value, EVENT_KINDS)}"
+            f" (expected one of: {', '.join(EVENT_KINDS)})",
+        )
+    return value
+
+
+def _claimant(node: Node, what: str = "according_to") -> str:
+    value = _line(node, what)
+    if value != SOURCE_CLAIM and not _ID.fullmatch(value):
+        raise _BadValueError(
+            node.loc,
+            f"according_to must be an entity id or '{SOURCE_CLAIM}' (the reporter's own claim),"
+            f" not '{value}'",
+        )
+    return value
+
+
+def _span(node: Node, what: str = "span") -> tuple[int, int]:
+    usage = "span must be two whole numbers [start, end]: code-point offsets in the cited line"
+    if not isinstance(node, Seq) or len(node.items) != 2:
+        raise _BadValueError(node.loc, usage)
+    numbers = []
+    for item in node.items:
+        if not (
+            isinstance(item, Scalar)
+            and item.plain
+            and item.value.isascii()
+            and item.value.isdigit()
+        ):
+            raise _BadValueError(item.loc, usage)
+        numbers.append(int(item.value))
+    start, end = numbers
+    if not start < end:
+        raise _BadValueError(
+            node.loc,
+            f"span [{start}, {end}] is empty or backwards: its start must be below its end",
+        )
+    return start, end
+
+
+def _digest(node: Node, what: str = "digest") -> str:
+    value = _line(node, what)
+    if not _DIGEST.fullmatch(value):
+        raise _BadValueError(
+            node.loc,
+            "digest must be 12 lowercase hexadecimal digits: the start of the phrase's sha256",
+        )
+    return value
+
+
+def _printed_name(node: Node, what: str = "printed") -> str:
+    value = _line(node, what)
+    if value != "name" and not _LANG.fullmatch(value):
+        raise _BadValueError(
+            node.loc,
+            f"'{value}' in printed is neither 'name' nor a language code like 'ko' or 'zh'",
+        )
+    return value
 
 
 def _number(node: Node, what: str = "a line number") -> int:
@@ -257,6 +348,7 @@ _FIELDS: dict[str, dict[str, tuple[_Reader | None, bool]]] = {
         "aliases": (_list_of(_line), False),
         "affiliations": (_list_of(_ident), False),
         "note": (_text, False),
+        "printed": (_list_of(_printed_name), False),
     },
     "technology": {
         "id": (_ident, True),
@@ -266,7 +358,10 @@ _FIELDS: dict[str, dict[str, tuple[_Reader | None, bool]]] = {
     },
     "event": {
         "id": (_ident, True),
-        "date": (_date, True),
+        "kind": (_event_kind, False),
+        "date": (_when, False),  # required unless the event is a state: see _check_event
+        "as_of": (_date, False),
+        "according_to": (_claimant, False),
         "date_note": (_text, False),
         "title": (_line, True),
         "summary": (_text, True),
@@ -275,7 +370,12 @@ _FIELDS: dict[str, dict[str, tuple[_Reader | None, bool]]] = {
         "place": (_line, False),
         "sources": (None, True),  # read by _Builder._citations
     },
-    "citation": {"source": (_ident, True), "line": (_number, True)},
+    "citation": {
+        "source": (_ident, True),
+        "line": (_number, True),
+        "span": (_span, False),
+        "digest": (_digest, False),
+    },
 }
 
 
@@ -288,6 +388,7 @@ class _Builder:
             s: [] for s in SECTIONS
         }
         self.ids: dict[str, dict[str, Location]] = {s: {} for s in SECTIONS}
+        self.schema = SCHEMA
 
     def add_file(self, root: Node | None, path: str) -> None:
         if root is None:
@@ -305,23 +406,27 @@ class _Builder:
             return
         if "schema" not in root.items:
             self._problem(root.loc, f"missing 'schema: {SCHEMA}' at the top level")
+        self.schema = SCHEMA  # until the file says otherwise; a bad value is reported once
+        if "schema" in root.items:
+            self._check_schema(root.items["schema"][1])
         for key, (key_node, value) in root.items.items():
-            if key == "schema":
-                self._check_schema(value)
-            elif key in SECTIONS:
+            if key in SECTIONS:
                 self._section(key, value)
-            else:
+            elif key != "schema":
                 self._problem(
                     key_node.loc,
                     f"unknown top-level key '{key}' (expected schema, {', '.join(SECTIONS)})",
                 )
 
     def _check_schema(self, node: Node) -> None:
-        if not (isinstance(node, Scalar) and node.plain and node.value == str(SCHEMA)):
-            shown = node.value if isinstance(node, Scalar) else _describe(node)
-            self._problem(
-                node.loc, f"unsupported schema '{shown}'; this cnblock reads schema {SCHEMA}"
-            )
+        if isinstance(node, Scalar) and node.plain and node.value in map(str, SCHEMAS):
+            self.schema = int(node.value)
+            return
+        shown = node.value if isinstance(node, Scalar) else _describe(node)
+        readable = " and ".join(map(str, SCHEMAS))
+        self._problem(
+            node.loc, f"unsupported schema '{shown}'; this cnblock reads schema {readable}"
+        )
 
     def _section(self, section: str, node: Node) -> None:
         try:
@@ -334,6 +439,8 @@ class _Builder:
             if read is None:
                 continue
             values, where, complete = read
+            if section == "events" and not self._check_event(values, where, item):
+                complete = False
             if "id" in values:
                 seen = self.ids[section]
                 if values["id"] in seen:
@@ -367,11 +474,18 @@ class _Builder:
         values: dict[str, Any] = {}
         where: dict[str, Location] = {}
         complete = True
+        newer = _SCHEMA2_KEYS.get(kind, ()) if self.schema < 2 else ()
         for key, (key_node, value) in node.items.items():
             if key not in spec:
                 self._problem(
                     key_node.loc,
                     f"unknown key '{key}' in {kind} (expected one of: {', '.join(spec)})",
+                )
+                complete = False
+                continue
+            if key in newer:
+                self._problem(
+                    key_node.loc, f"'{key}' is a schema 2 field; write 'schema: 2' at the top"
                 )
                 complete = False
                 continue
@@ -405,8 +519,43 @@ class _Builder:
             if read is None or not read[2]:
                 raise _BadValueError(item.loc, "")  # its problems are recorded already
             values, where, _ = read
-            citations.append(Citation(values["source"], values["line"], where))
+            if ("span" in values) != ("digest" in values):
+                present, missing = ("span", "digest") if "span" in values else ("digest", "span")
+                raise _BadValueError(
+                    where[present],
+                    f"a citation with '{present}' needs '{missing}' too; give both or neither",
+                )
+            citations.append(Citation(**values, where=where))
         return tuple(citations)
+
+    def _check_event(self, values: dict[str, Any], where: dict[str, Location], node: Node) -> bool:
+        """What involves several fields of an event; False if the event cannot be built."""
+        assert isinstance(node, Map)  # _record returned values, so it was one
+
+        def absent(key: str) -> bool:  # left out or empty; a bad value is reported already
+            value = node.items.get(key, (None, None))[1]
+            return key not in values and (value is None or _is_null(value))
+
+        name = f"event '{values['id']}'" if "id" in values else "this event"
+        fine = True
+        if isinstance(values.get("date"), Interval) and self.schema < 2:
+            self._problem(
+                where["date"], "an interval date is a schema 2 field; write 'schema: 2' at the top"
+            )
+            fine = False
+        if "kind" not in values and not absent("kind"):
+            return False  # an unknown kind: which fields it needs cannot be said
+        if values.get("kind") == "state":
+            if absent("as_of"):
+                self._problem(
+                    node.loc,
+                    f"{name} is a state but has no 'as_of' (the date the source reports it true)",
+                )
+                fine = False
+        elif absent("date"):
+            self._problem(node.loc, f"{name} has no 'date' (only a state may leave it out)")
+            fine = False
+        return fine
 
     def finish(self, files: tuple[str, ...]) -> EventLog:
         """Build the merged log and check every cross-reference."""
@@ -423,10 +572,10 @@ class _Builder:
             entities[entity.id] = entity
         events = []
         for values, where in self.records["events"]:
-            event = Event(**values, where=where)
+            event = Event(**({"date": None} | values), where=where)  # a state may have none
             self._check_references(event)
             events.append(event)
-        events.sort(key=lambda e: e.date.sort_key())
+        events.sort(key=Event.sort_key)
         return EventLog(sources, entities, technologies, tuple(events), files)
 
     def _check_source(self, source: Source) -> None:
@@ -453,12 +602,27 @@ class _Builder:
         if entity.affiliations and not entity.is_person:
             self._problem(entity.where["affiliations"], "only a person has affiliations")
         self._refs("entities", entity.affiliations, entity.where, "affiliations")
+        for i, name in enumerate(entity.printed):
+            if name != "name" and name not in entity.names:
+                self._problem(
+                    entity.where[f"printed.{i}"],
+                    f"printed lists '{name}' but entity '{entity.id}' has no {name} name",
+                )
 
     def _check_references(self, event: Event) -> None:
         self._refs("entities", event.entities, event.where, "entities")
         self._refs("technologies", event.technologies, event.where, "technologies")
         for citation in event.sources:
             self._refs("sources", (citation.source,), citation.where, "source")
+        if event.according_to not in (None, SOURCE_CLAIM):
+            known = self.ids["entities"]
+            if event.according_to not in known:
+                self._problem(
+                    event.where["according_to"],
+                    f"unknown entity '{event.according_to}' in according_to (an entity id, or"
+                    f" '{SOURCE_CLAIM}' for the reporter's own claim)"
+                    f"{did_you_mean(event.according_to, known)}",
+                )
 
     def _refs(
         self, section: str, ids: tuple[str, ...], where: Mapping[str, Location], key: str

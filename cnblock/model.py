@@ -29,6 +29,13 @@ ENTITY_KINDS = (
 )
 """Every kind but `person` counts as an organisation for `--company`."""
 
+EVENT_KINDS = ("event", "state", "statement", "plan", "speculation")
+"""What an event record says: something happened (`event`), a situation reported true as of a
+date (`state`), something said or written (`statement`), an announced intention (`plan`), a
+guess reported as a guess (`speculation`)."""
+
+_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
+
 
 def days_in_month(year: int, month: int) -> int:
     if month == 2:
@@ -114,6 +121,47 @@ class PartialDate:
         return text + self.qualifier
 
 
+class Interval(NamedTuple):
+    """An EDTF level-1 interval `A/B`; a side is None where it is open (`..`). Each side
+    keeps its own precision and qualifier."""
+
+    start: PartialDate | None
+    end: PartialDate | None
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """Read `A/B`, `../B` or `A/..`; raise ValueError with a plain message if it is not
+        an interval that can hold a day."""
+        parts = text.split("/")
+        if len(parts) != 2:
+            raise ValueError(f"'{text}' is not an interval: write START/END, like 2017/2018")
+        sides: list[PartialDate | None] = []
+        for part in parts:
+            if part == "..":
+                sides.append(None)
+            elif not part:
+                raise ValueError(f"'{text}' has an empty side: write .. for an open end")
+            else:
+                try:
+                    sides.append(PartialDate.parse(part))
+                except ValueError as exc:
+                    raise ValueError(f"in the interval '{text}': {exc}") from None
+        start, end = sides
+        if start is None and end is None:
+            raise ValueError(f"'{text}' has no known end: give a date on at least one side")
+        if start is not None and end is not None and end.last_day() < start.first_day():
+            raise ValueError(f"'{text}' runs backwards: its end is before its start")
+        return cls(start, end)
+
+    def __str__(self) -> str:
+        return f"{self.start or '..'}/{self.end or '..'}"
+
+
+def parse_when(text: str) -> PartialDate | Interval:
+    """A date or, when it holds a '/', an interval; ValueError with a plain message if neither."""
+    return Interval.parse(text) if "/" in text else PartialDate.parse(text)
+
+
 class Source(NamedTuple):
     id: str
     publisher: str
@@ -138,6 +186,9 @@ class Entity(NamedTuple):
     aliases: tuple[str, ...] = ()
     affiliations: tuple[str, ...] = ()
     note: str | None = None
+    printed: tuple[str, ...] = ()
+    """Which names the sources print: 'name' (the English name) and/or codes of `names`.
+    The others were supplied by the curator."""
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
 
     @property
@@ -161,16 +212,24 @@ class Technology(NamedTuple):
 
 
 class Citation(NamedTuple):
-    """A pointer to one line of a source's seed text."""
+    """A pointer to one line of a source's seed text and, optionally, to the phrase in it:
+    `span` gives code-point offsets in the line (0-based, end exclusive) and `digest` the first
+    12 hex digits of the sha256 of the phrase's UTF-8 text. The phrase itself is never stored."""
 
     source: str
     line: int
+    span: tuple[int, int] | None = None
+    digest: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
 
 
 class Event(NamedTuple):
+    """One record of the log. `date` is None only for a state whose start is unknown; a state
+    always has `as_of`, the date at which the source reports it true. `according_to` is an
+    entity id, or 'source' for the reporter's own claim."""
+
     id: str
-    date: PartialDate
+    date: PartialDate | Interval | None
     title: str
     summary: str
     sources: tuple[Citation, ...]
@@ -178,7 +237,61 @@ class Event(NamedTuple):
     technologies: tuple[str, ...] = ()
     date_note: str | None = None
     place: str | None = None
+    kind: str = "event"
+    as_of: PartialDate | None = None
+    according_to: str | None = None
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
+
+    def known_start(self) -> PartialDate | None:
+        """The earliest date known to belong to the record: the date's start; for `../X`, X;
+        for a state without a date, its as_of."""
+        date = self.date
+        if date is None:
+            return self.as_of
+        if isinstance(date, Interval):
+            return date.start or date.end
+        return date
+
+    def known_end(self) -> PartialDate | None:
+        """The latest date known to belong to the record: the date's end; for `X/..`, the
+        as_of if given, else X; for a state without a date, its as_of."""
+        date = self.date
+        if date is None:
+            return self.as_of
+        if isinstance(date, Interval):
+            return date.end or self.as_of or date.start
+        return date
+
+    def overlaps(self, start: PartialDate | None, end: PartialDate | None) -> bool:
+        """Whether the known extent [known_start's first day, known_end's last day] meets
+        [start, end] (open where None). Nothing is assumed beyond an open end."""
+        first, last = self.known_start(), self.known_end()
+        if first is None or last is None:
+            return start is None and end is None
+        if start is not None and last.last_day() < start.first_day():
+            return False
+        return end is None or first.first_day() <= end.last_day()
+
+    def sort_key(self) -> tuple[tuple[int, int, int], int, str]:
+        """Earliest known day, then precision (year before month before day), then id."""
+        first = self.known_start()
+        if first is None:
+            return ((10000, 0, 0), 0, self.id)
+        return (first.first_day(), _PRECISION_RANK[first.precision], self.id)
+
+    @property
+    def year(self) -> int:
+        """The year the record is listed under: its known start's (0 if it has none, which
+        the loader never lets through)."""
+        first = self.known_start()
+        return first.year if first else 0
+
+    def years(self) -> range:
+        """Every year from the known start's to the known end's: where the record counts."""
+        first, last = self.known_start(), self.known_end()
+        if first is None or last is None:
+            return range(0)
+        return range(first.year, last.year + 1)
 
 
 class EventLog(NamedTuple):

@@ -92,8 +92,16 @@ def check_event(event: Event, texts: dict[str, list[str]], log: EventLog) -> lis
             )
         else:
             cited.append(lines[citation.line - 1])
-    year = str(event.date.year)
-    if every_text and cited and not event.date_note and not any(year in line for line in cited):
+    # the year a date starts (or, for `../X`, ends) in; a state's as_of is the publication's
+    year = str(event.year)
+    dated = event.date is not None
+    if (
+        dated
+        and every_text
+        and cited
+        and not event.date_note
+        and not any(year in line for line in cited)
+    ):
         problems.append(
             Problem(
                 event.where["date"],

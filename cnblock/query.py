@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, Protocol, TypeVar
 
 from cnblock.errors import UsageError
-from cnblock.model import Entity, Event, EventLog, PartialDate, Technology
+from cnblock.model import EVENT_KINDS, Entity, Event, EventLog, PartialDate, Technology
 from cnblock.suggest import did_you_mean, did_you_mean_titled
 
 
@@ -28,6 +28,7 @@ class Filters(NamedTuple):
     until: str | None = None
     grep: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """The filters in words, kind by kind in a fixed order: 'company BYD, year 2018'."""
@@ -129,12 +130,23 @@ def matcher(log: EventLog, filters: Filters) -> Callable[[Event], bool]:
                 raise UsageError(f"unknown source '{name}'{did_you_mean(name, log.sources)}")
         wanted = set(filters.source)
         tests.append(lambda e: any(c.source in wanted for c in e.sources))
+    if filters.kind:
+        for name in filters.kind:
+            if name not in EVENT_KINDS:
+                raise UsageError(
+                    f"unknown kind '{name}'{did_you_mean(name, EVENT_KINDS)}"
+                    f" (kinds: {', '.join(EVENT_KINDS)})"
+                )
+        kinds = set(filters.kind)
+        tests.append(lambda e: e.kind in kinds)
+    # Dates match by overlap with what is known of a record's extent (Event.overlaps): an
+    # interval matches every year it spans; nothing is assumed beyond an open end.
     if filters.year:
         ranges = [parse_year_range(y) for y in filters.year]
-        tests.append(lambda e: any(e.date.overlaps(lo, hi) for lo, hi in ranges))
+        tests.append(lambda e: any(e.overlaps(lo, hi) for lo, hi in ranges))
     since, until = parse_bound("--since", filters.since), parse_bound("--until", filters.until)
     if since or until:
-        tests.append(lambda e: e.date.overlaps(since, until))
+        tests.append(lambda e: e.overlaps(since, until))
     if filters.grep:
         needles = [fold(g) for g in filters.grep]
         tests.append(lambda e: any(n in _haystack(log, e) for n in needles))
@@ -179,11 +191,15 @@ class Activity(NamedTuple):
 def activity(
     events: Sequence[Event], ids_of: Callable[[Event], Iterable[str]]
 ) -> dict[str, Activity]:
-    years: dict[str, list[int]] = {}
+    """For each id: its number of events and the first and last year they are known to cover."""
+    spans: dict[str, list[range]] = {}
     for event in events:
         for key in ids_of(event):
-            years.setdefault(key, []).append(event.date.year)
-    return {k: Activity(k, len(v), min(v), max(v)) for k, v in years.items()}
+            spans.setdefault(key, []).append(event.years())
+    return {
+        k: Activity(k, len(v), min(r[0] for r in v), max(r[-1] for r in v))
+        for k, v in spans.items()
+    }
 
 
 def entity_activity(events: Sequence[Event]) -> dict[str, Activity]:
@@ -221,11 +237,13 @@ class YearRow(NamedTuple):
 
 
 def years(log: EventLog, events: list[Event]) -> list[YearRow]:
-    """One row a year with events: the count and the organisations involved, busiest first."""
+    """One row a year with events: the count and the organisations involved, busiest first.
+    A record is counted in every year from its known start to its known end (Event.years)."""
     rows = []
     by_year: dict[int, list[Event]] = {}
     for event in events:
-        by_year.setdefault(event.date.year, []).append(event)
+        for year in event.years():
+            by_year.setdefault(year, []).append(event)
     for year, group in sorted(by_year.items()):
         counts = Counter(i for e in group for i in e.entities if not log.entities[i].is_person)
         names = tuple(
@@ -239,13 +257,16 @@ def years(log: EventLog, events: list[Event]) -> list[YearRow]:
 def year_matrix(
     log: EventLog, events: list[Event], top: int
 ) -> tuple[list[int], list[Entity], dict[tuple[int, str], int]]:
-    """Years x the `top` busiest organisations, with the number of events in each cell."""
+    """Years x the `top` busiest organisations, with the number of events in each cell (a
+    record counts in every year it is known to cover, as in `years`)."""
     counts: Counter[tuple[int, str]] = Counter()
     totals: Counter[str] = Counter()
     for event in events:
         for i in event.entities:
             if not log.entities[i].is_person:
-                counts[(event.date.year, i)] += 1
+                for year in event.years():
+                    counts[(year, i)] += 1
                 totals[i] += 1
     chosen = sorted(totals, key=lambda i: (-totals[i], log.entities[i].name))[:top]
-    return sorted({e.date.year for e in events}), [log.entities[i] for i in chosen], dict(counts)
+    every_year = sorted({y for e in events for y in e.years()})
+    return every_year, [log.entities[i] for i in chosen], dict(counts)

@@ -14,9 +14,9 @@ from rich.text import Text
 
 from cnblock.errors import Problem
 from cnblock.layout import GLUE, PLAIN, UNICODE, Column, Drawing, Row, Screen, paragraphs, table
-from cnblock.model import Entity, Event, EventLog, Source, Technology
+from cnblock.model import Entity, Event, EventLog, Interval, Source, Technology
 from cnblock.query import Activity, YearRow
-from cnblock.text import citation_label, printable
+from cnblock.text import citation_label, claimant, date_label, printable
 
 
 def cell(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
@@ -59,9 +59,9 @@ def timeline(
     rows: list[Row] = []
     year = None
     for event in events:
-        if event.date.year != year:
-            rows.append(Row(heading=Text(str(event.date.year), style="bold cyan"), gap=bool(rows)))
-            year = event.date.year
+        if event.year != year:
+            rows.append(Row(heading=Text(str(event.year), style="bold cyan"), gap=bool(rows)))
+            year = event.year
         below = []
         if long:
             below.append(cell(event.summary, keep_newlines=True))
@@ -70,8 +70,8 @@ def timeline(
         rows.append(
             Row(
                 cells=[
-                    cell(str(event.date)),
-                    cell(event.title, "bold" if long else ""),
+                    cell(date_label(event)),
+                    _kind_marker(event) + cell(event.title, "bold" if long else ""),
                     name_list((e.name for e in log.event_entities(event)), None if long else names),
                     name_list((t.name for t in log.event_technologies(event)), style="green"),
                     cell(citation_label(log, event.sources), "dim"),
@@ -82,6 +82,26 @@ def timeline(
             )
         )
     return table(columns, rows, screen)
+
+
+def _kind_marker(event: Event) -> Text:
+    """'[state] ' before the title of anything but a plain event."""
+    return Text() if event.kind == "event" else Text(f"[{event.kind}] ", style="magenta")
+
+
+def _date_words(event: Event) -> str:
+    """The date with what it means: its precision, or for an interval its two sides."""
+    date = event.date
+    if date is None:
+        return f"not known; reported true as of {event.as_of}"
+    if isinstance(date, Interval):
+        start = f"from {date.start}" if date.start else "from an unknown start"
+        end = f"to {date.end}" if date.end else "with no known end"
+        text = f"{date} ({start} {end})"
+    else:
+        quality = {"~": ", approximate", "?": ", uncertain"}.get(date.qualifier, "")
+        text = f"{date} (known to the {date.precision}{quality})"
+    return text + (f"; reported as of {event.as_of}" if event.as_of else "")
 
 
 def years(rows: Sequence[YearRow], screen: Screen = PLAIN, names: int = 6) -> Text:
@@ -236,9 +256,14 @@ def sources(pairs: Sequence[tuple[Source, Activity]], screen: Screen = PLAIN) ->
 
 def event_detail(log: EventLog, event: Event, screen: Screen = PLAIN) -> Text:
     """One event in full: every name of every entity, and every citation with its source."""
-    quality = {"~": ", approximate", "?": ", uncertain"}.get(event.date.qualifier, "")
-    date = cell(f"{event.date} (known to the {event.date.precision}{quality})")
-    rows: list[tuple[str, Text]] = [("ID", cell(event.id)), ("Date", date)]  # label, value
+    rows: list[tuple[str, Text]] = [  # label, value
+        ("ID", cell(event.id)),
+        ("Kind", cell(event.kind)),
+        ("Date", cell(_date_words(event))),
+    ]
+    who = claimant(log, event)
+    if who:
+        rows.append(("According to", cell(who)))
     if event.date_note:
         rows.append(("Date note", cell(event.date_note, keep_newlines=True)))
     if event.place:

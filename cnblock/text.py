@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from cnblock.model import Citation, Entity, EventLog, Technology
+from cnblock.model import Citation, Entity, Event, EventLog, Technology
 
 _UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
@@ -59,3 +59,19 @@ def citation_label(log: EventLog, citations: Sequence[Citation], short: bool = T
 def counted(number: int, noun: str) -> str:
     """'1 event', '2 events'."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def date_label(event: Event) -> str:
+    """The date as a reader should take it: '2018-09', '2017/2018', 'as of 2018-03-28' for a
+    state without a date, '2013/.. (as of 2018-03-28)' where both are known."""
+    if event.date is None:
+        return f"as of {event.as_of}" if event.as_of else "date unknown"
+    return f"{event.date} (as of {event.as_of})" if event.as_of else str(event.date)
+
+
+def claimant(log: EventLog, event: Event) -> str | None:
+    """Who asserts the record, in words: an entity's name, 'the source', or None."""
+    if event.according_to is None:
+        return None
+    entity = log.entities.get(event.according_to)
+    return entity.name if entity else "the source"

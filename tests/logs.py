@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from cnblock.model import Citation, Entity, Event, EventLog, PartialDate, Source, Technology
+from cnblock.model import (
+    Citation,
+    Entity,
+    Event,
+    EventLog,
+    PartialDate,
+    Source,
+    Technology,
+    parse_when,
+)
 
 
 def make_log(*events: Event) -> EventLog:
@@ -12,6 +21,9 @@ def make_log(*events: Event) -> EventLog:
         Entity("meituan", "company", "Meituan Dianping", {"zh": "美团点评"}, ("Meituan", "메이퇀")),
         Entity("wang-xing", "person", "Wang Xing", {"zh": "王兴"}, (), ("meituan",)),
         Entity("alliance", "organization", "Zhongguancun Blockchain Industry Alliance"),
+        Entity(
+            "zhu", "person", "Zhu Peijiang", {"ko": "주페이장"}, (), ("alliance",), printed=("ko",)
+        ),
     ]
     technologies = [
         Technology("blockchain", "Blockchain", ("区块链",)),
@@ -29,13 +41,13 @@ def make_log(*events: Event) -> EventLog:
         {"press": source},
         {e.id: e for e in entities},
         {t.id: t for t in technologies},
-        tuple(sorted(events, key=lambda e: e.date.sort_key())),
+        tuple(sorted(events, key=Event.sort_key)),
     )
 
 
 def event(
     id: str,
-    date: str,
+    date: str | None,
     *entities: str,
     tech: tuple[str, ...] = (),
     title: str = "",
@@ -45,7 +57,7 @@ def event(
 ) -> Event:
     return Event(
         id,
-        PartialDate.parse(date),
+        None if date is None else parse_when(date),
         title or f"Title of {id}",
         summary or f"Summary of {id}.",
         (Citation("press", line),),

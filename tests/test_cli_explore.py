@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-BYD = [
+BYD = [  # by date, then precision, then id
     "byd-founded-as-battery-maker",
     "vechain-byd-carbon-bank-poc",
-    "byd-first-developer-conference",
     "byd-blockchain-carbon-credits",
+    "byd-first-developer-conference",
     "amo-labs-carmomile-byd",
     "amo-labs-data-exchange-pilot",
-    "byd-meituan-slow-adopters",
-    "byd-largest-ev-maker",
     "byd-carbon-bank-not-commercialised",
+    "byd-largest-ev-maker",
+    "byd-meituan-slow-adopters",
 ]
 
 
@@ -65,8 +65,8 @@ def test_year_and_range(run):
 def test_since_and_until(run):
     assert events(run, "--since", "2019-10", "--until", "2019-11") == [
         "wang-xing-praises-libra",  # 2019, at year precision, overlaps
+        "foodie-continent-speculation",  # same month: by id
         "wang-xing-meets-buterin",
-        "foodie-continent-speculation",
         "amo-labs-carmomile-byd",
     ]
 
@@ -148,24 +148,45 @@ def test_event_json_carries_the_contract_fields(run):
     (record,) = json.loads(run("timeline", "--grep", "吃货", "--format", "json").stdout)
     assert record["date"] == "2019-10"
     assert record["date_precision"] == "month"
+    assert (record["date_start"], record["date_end"]) == ("2019-10", "2019-10")
     assert record["date_note"].startswith('"At the time" refers to')
     assert {
         "id": "meituan-dianping",
         "name": "Meituan Dianping",
         "kind": "company",
         "names": {"ko": "메이퇀뎬핑", "zh": "美团点评"},
+        "printed": [],
     } in record["entities"]
     assert record["technologies"] == [{"id": "blockchain", "name": "Blockchain"}]
     assert record["sources"] == [
-        {"source": "coindesk-korea-2020", "publisher": "CoinDesk Korea", "line": 43}
+        {
+            "source": "coindesk-korea-2020",
+            "publisher": "CoinDesk Korea",
+            "line": 43,
+            "span": None,
+            "digest": None,
+        }
+    ]
+    assert list(record)[:8] == [
+        "id",
+        "kind",
+        "date",
+        "date_precision",
+        "date_start",
+        "date_end",
+        "as_of",
+        "according_to",
     ]
 
 
 def test_csv_has_a_header_and_a_row_an_event(run):
     lines = run("timeline", "--company", "BYD", "--format", "csv").stdout.splitlines()
-    assert lines[0] == "id,date,title,companies,people,technologies,sources,place,date_note,summary"
+    assert lines[0] == (
+        "id,kind,date,as_of,according_to,title,companies,people,technologies,sources,place,"
+        "date_note,summary"
+    )
     assert lines[1].startswith(
-        "byd-founded-as-battery-maker,1995,Wang Chuanfu founds the battery maker from which BYD grew,BYD,Wang Chuanfu,,"
+        "byd-founded-as-battery-maker,event,1995,,,Wang Chuanfu founds the battery maker from which BYD grew,BYD,Wang Chuanfu,,"
     )
     assert len(lines) == 1 + len(BYD)
 
@@ -305,9 +326,9 @@ def test_python_dash_m_and_a_closed_pipe(tmp_path):
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
     )
-    assert (
-        proc.stdout
-        == "id,date,title,companies,people,technologies,sources,place,date_note,summary\n"
+    assert proc.stdout == (
+        "id,kind,date,as_of,according_to,title,companies,people,technologies,sources,place,"
+        "date_note,summary\n"
     )
     assert proc.stderr == ""
 

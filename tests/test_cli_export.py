@@ -30,7 +30,7 @@ def test_byd_to_markdown_then_no_overwrite(run, tmp_path):
         assert text.count(title) == 1, title
     parsed = tables(text)
     assert parsed
-    assert all(len(row) == 5 for table in parsed for row in table)
+    assert all(len(row) == 6 for table in parsed for row in table)
     assert sum(len(table) - 1 for table in parsed) == len(byd_titles(run))
 
     again = run("export", "--company", "BYD", "--format", "markdown", "-o", str(target))
@@ -44,7 +44,7 @@ def test_markdown_is_the_default_and_goes_to_stdout(run):
     out = run("export", "--company", "BYD", "--year", "1995").stdout
     assert out.startswith("# cnblock timeline: company BYD, year 1995\n")
     assert (
-        "| 1995 | Wang Chuanfu founds the battery maker from which BYD grew | BYD, Wang Chuanfu |  | CoinDesk Korea, line 14 |"
+        "| 1995 | event | Wang Chuanfu founds the battery maker from which BYD grew | BYD, Wang Chuanfu |  | CoinDesk Korea, line 14 |"
         in out
     )
 

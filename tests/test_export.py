@@ -49,7 +49,7 @@ def test_markdown_has_a_title_the_filters_and_a_table_a_year():
         "# cnblock timeline: company BYD\n\nFilters: company BYD. 3 events.\n\n## 1995\n"
     )
     assert [t[0] for t in tables(out)] == [
-        ["Date", "Event", "Companies and people", "Technologies", "Source"]
+        ["Date", "Kind", "Event", "Companies and people", "Technologies", "Source"]
     ] * 3
     assert out.rstrip().endswith("1. Test Press, 2020, *A title*. <https://example.org/a>")
 
@@ -57,8 +57,8 @@ def test_markdown_has_a_title_the_filters_and_a_table_a_year():
 def test_markdown_tables_read_back_with_every_cell_intact():
     out = export.to_markdown(HOSTILE, HOSTILE.events, Filters(), long=True)
     rows = [row for table in tables(out) for row in table[1:]]
-    assert all(len(row) == 5 for row in rows), rows
-    titles = {row[1] for row in rows}
+    assert all(len(row) == 6 for row in rows), rows
+    titles = {row[2] for row in rows}
     assert titles == {
         "A | B || C",
         "**bold** _em_ `code` [link](http://x) <script>alert(1)</script> &amp;",
@@ -191,7 +191,7 @@ def test_markdown_long_lists_the_summaries_below_each_table_with_full_citations(
     out = export.to_markdown(LOG, LOG.events[:1], Filters(), long=True)
     rendered = html(out)
     assert "<ul>" in rendered
-    assert "Test Press, line 1" in tables(out)[0][1][4]
+    assert "Test Press, line 1" in tables(out)[0][1][5]
     assert "Test Press l.1" not in out
 
 

@@ -213,5 +213,5 @@ def test_the_html_extension_chooses_the_format(run, tmp_path):
     assert result.stderr == f"wrote 9 events to {target}\n"
     # the extension only chooses when --format is not given
     run("export", "--company", "BYD", "-f", "csv", "-o", str(tmp_path / "t.htm"))
-    assert (tmp_path / "t.htm").read_text("utf-8").startswith("id,date,")
+    assert (tmp_path / "t.htm").read_text("utf-8").startswith("id,kind,date,")
     assert run("export", "-c", "BYD", "--year", "1995").stdout.startswith("# cnblock timeline")

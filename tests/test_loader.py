@@ -51,6 +51,18 @@ def test_every_check_has_its_file():
         "alias",
         "python-tag",
         "deep-nesting",
+        "interval-backwards",
+        "interval-without-ends",
+        "unknown-event-kind",
+        "state-without-as-of",
+        "unknown-according-to",
+        "span-backwards",
+        "span-not-numbers",
+        "bad-digest",
+        "span-without-digest",
+        "digest-without-span",
+        "printed-unknown-language",
+        "schema-2-field-in-schema-1",
     ]:
         assert needed in names
 
@@ -269,7 +281,7 @@ def test_every_required_field_is_required(tmp_path, kind, field):
     path = tmp_path / "log.yaml"
     path.write_text(_log_without(kind, field), "utf-8")
     messages = [message for _, _, message in problems_of(path)]
-    assert any(message.endswith(f"has no '{field}'") for message in messages), messages
+    assert any(f"has no '{field}'" in message for message in messages), messages
 
 
 def test_the_complete_records_load(tmp_path):

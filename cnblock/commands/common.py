@@ -227,6 +227,13 @@ def complete(kind: str) -> Callable[[str], list[str]]:
     return names
 
 
+def complete_kind(incomplete: str) -> list[str]:
+    """Shell completion of --kind: the record kinds of the schema."""
+    from cnblock.model import EVENT_KINDS
+
+    return [k for k in EVENT_KINDS if k.startswith(incomplete.casefold())]
+
+
 def _filter_option(*decls: str, help: str, **extra: Any) -> Any:
     return typer.Option(*decls, help=help, rich_help_panel="Filters", **extra)
 
@@ -296,6 +303,17 @@ FILTER_OPTIONS: dict[str, Any] = {
             help="Only events citing this source (see: cnblock sources).",
         ),
     ],
+    "kind": Annotated[
+        _MANY,
+        _filter_option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            autocompletion=complete_kind,
+            help="What the record says: event, state (true as of a date), statement, plan"
+            " or speculation.",
+        ),
+    ],
 }
 """The shared filter options by `query.Filters` field; `with_filters` adds them to a command."""
 
@@ -315,19 +333,24 @@ def with_filters(command: Command) -> Command:
     """Give a command the shared filter options, handed to it as one `filters` argument.
 
     Typer reads a command's options from its signature, so the wrapper's signature is the
-    command's own parameters (less `filters`) followed by one keyword parameter a filter."""
+    command's own parameters (less `filters`) followed by one keyword parameter a filter.
+    A command's own option of the same name wins (`companies --kind` is the organisation's
+    kind, not the record's)."""
     signature = inspect.signature(command)
     if "filters" not in signature.parameters:
         raise TypeError(f"{command.__name__} takes no 'filters' parameter")
+    shared = [name for name in FILTER_OPTIONS if name not in signature.parameters]
     extra = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=option)
-        for name, option in FILTER_OPTIONS.items()
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=FILTER_OPTIONS[name]
+        )
+        for name in shared
     ]
     own = [p for p in signature.parameters.values() if p.name != "filters"]
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        filters = filters_from({name: kwargs.pop(name, None) for name in FILTER_OPTIONS})
+        filters = filters_from({name: kwargs.pop(name, None) for name in shared})
         command(*args, filters=filters, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=own + extra)  # type: ignore[attr-defined]
