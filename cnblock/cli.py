@@ -8,10 +8,11 @@ import typer
 from typer.core import TyperGroup
 
 from cnblock import __version__
-from cnblock.commands import checking, explore, exporting
+from cnblock.commands import checking, explore, exporting, streams
 from cnblock.commands.common import State, console, write
 from cnblock.errors import CnblockError, DataError
 from cnblock.loader import LOCAL_FILE
+from cnblock.text import printable
 
 
 class _Group(TyperGroup):
@@ -34,7 +35,7 @@ def report(exc: CnblockError) -> None:
     err = console(stderr=True)
     if isinstance(exc, DataError):
         err.print(render.problem_report(exc.problems, loader.source_lines), end="", soft_wrap=True)
-    err.print(f"cnblock: {exc}", soft_wrap=True)
+    err.print(f"cnblock: {printable(str(exc))}", soft_wrap=True)
 
 
 app = typer.Typer(
@@ -88,4 +89,5 @@ def main_options(
 
 def main() -> None:
     """The console script."""
+    streams.tolerant()
     app(prog_name="cnblock")

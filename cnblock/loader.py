@@ -159,10 +159,23 @@ def _scalar(node: Node, what: str) -> Scalar:
     return node
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""What no text may hold: C0 and C1 controls but tab and newline (an escape sequence, a bell,
+a carriage return that splits a CSV row, NEL) and the Unicode line and paragraph separators
+(line breaks that editors, YAML parsers and spreadsheets each count differently)."""
+
+
 def _text(node: Node, what: str = "this value") -> str:
     value = _scalar(node, what)
     if value.is_null or not value.value.strip():
         raise _BadValueError(node.loc, f"{what} must not be empty")
+    found = _CONTROL.search(value.value)
+    if found:
+        raise _BadValueError(
+            node.loc,
+            f"{what} holds the control character U+{ord(found.group()):04X};"
+            " text may hold tabs and line breaks, no other control characters",
+        )
     return value.value
 
 
@@ -269,9 +282,12 @@ def _number(node: Node, what: str = "a line number") -> int:
     value = _scalar(node, what)
     if not (value.plain and value.value.isascii() and value.value.isdigit()):
         raise _BadValueError(node.loc, f"{what} must be a whole number, not '{value.value}'")
-    if int(value.value) < 1:
+    digits = value.value.lstrip("0")
+    if not digits:
         raise _BadValueError(node.loc, f"{what} counts from 1")
-    return int(value.value)
+    if len(digits) > 9:  # no text has a billion lines; int() refuses 4,300 digits and more
+        raise _BadValueError(node.loc, f"{what} of {len(digits):,} digits is past any text's end")
+    return int(digits)
 
 
 def _file_name(node: Node, what: str = "seed") -> str:

@@ -139,6 +139,8 @@ class Examination(NamedTuple):
 def examine(log: EventLog, folder: Path | None) -> Examination:
     """Check the log against every text that can be found (the seeds in `folder`, the
     users' texts beside their files)."""
+    if folder is not None:
+        texts.check_folder(folder)
     problems: list[Problem] = []
     found = find_texts(log, folder, problems)
     for event in log.events:

@@ -15,6 +15,7 @@ from typing import NamedTuple, Protocol, TypeVar
 from cnblock.errors import UsageError
 from cnblock.model import EVENT_KINDS, Entity, Event, EventLog, PartialDate, Technology
 from cnblock.suggest import did_you_mean, did_you_mean_titled
+from cnblock.text import printable
 
 
 class Filters(NamedTuple):
@@ -31,12 +32,14 @@ class Filters(NamedTuple):
     kind: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """The filters in words, kind by kind in a fixed order: 'company BYD, year 2018'."""
+        """The filters in words, kind by kind in a fixed order: 'company BYD, year 2018'. What
+        the user typed is shown with control characters escaped: it heads exports, where a
+        line break could end a YAML comment and a control character reach a terminal."""
         parts = []
         for name, value in zip(self._fields, self, strict=False):
             values = value if isinstance(value, tuple) else (value,) if value else ()
             if values:
-                parts.append(f"{name} {' or '.join(values)}")
+                parts.append(f"{name} {printable(' or '.join(values))}")
         return ", ".join(parts) if parts else "none"
 
     @property

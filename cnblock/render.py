@@ -304,7 +304,7 @@ def problem_report(
     files: dict[str, list[str] | None] = {}
     for problem in problems:
         where = problem.location
-        out.append(f"{where}: ", style="bold")
+        out.append(f"{printable(str(where))}: ", style="bold")
         out.append("error: ", style="bold red")
         out.append(printable(problem.message) + "\n")
         if where.path not in files:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from cnblock.errors import DataError, Location, Problem
+from cnblock.errors import CnblockError, DataError, Location, Problem
 from cnblock.model import Source
 
 SEEDS_ENV = "CNBLOCK_SEEDS"
@@ -27,33 +28,67 @@ def seeds_folder() -> Path | None:
     return Path(value) if value else None
 
 
+def check_folder(folder: Path) -> None:
+    """CnblockError naming the cause when `folder` (from CNBLOCK_SEEDS) is not a folder, so
+    that it is said once rather than once a source."""
+    try:
+        info = folder.stat()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise CnblockError(f"{SEEDS_ENV}={folder}: {reason}") from None
+    except ValueError:
+        raise CnblockError(f"{SEEDS_ENV}: the folder's name holds a NUL character") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise CnblockError(f"{SEEDS_ENV}={folder}: is not a folder")
+
+
 def _fail(path: str, message: str, line: int = 1, col: int = 1) -> DataError:
     return DataError([Problem(Location(path, line, col), message)])
 
 
-def read_bytes(path: str, limit: int, what: str) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; a DataError naming `path` (as
-    'a data file', 'a text': `what`) when it cannot be one."""
+_CHUNK = 1 << 20
+
+
+def read_bytes(
+    path: str, limit: int, what: str, each: Callable[[bytes], object] | None = None
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, each chunk handed to `each` as it
+    is read (a hash, say); a DataError naming `path` (as 'a data file', 'a text': `what`) when
+    it cannot be one. The file is opened without blocking and checked through its descriptor,
+    so that a FIFO, a device or a link to one cannot block, run forever or be swapped in
+    after the check."""
     try:
-        info = os.stat(path)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise _fail(path, "no such file") from None
+    except ValueError:  # a NUL in the name
+        raise _fail(path, "the name holds a NUL character") from None
     except OSError as exc:
         raise _fail(path, f"cannot read: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise _fail(path, f"is a directory, not {what}")
-    if not stat.S_ISREG(info.st_mode):
-        raise _fail(path, "is not a regular file")  # a FIFO or device could block or never end
-    if info.st_size > limit:
-        raise _fail(path, f"is {info.st_size:,} bytes; {what} may have at most {limit:,}")
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
-    except OSError as exc:
-        raise _fail(path, f"cannot read: {exc.strerror}") from None
-    if len(raw) > limit:  # it grew since it was measured
-        raise _fail(path, f"is over {limit:,} bytes; {what} may have at most {limit:,}")
-    return raw
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _fail(path, f"is a directory, not {what}")
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(path, "is not a regular file")
+        if info.st_size > limit:
+            raise _fail(path, f"is {info.st_size:,} bytes; {what} may have at most {limit:,}")
+    except BaseException:
+        os.close(fd)
+        raise
+    chunks, size = [], 0
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            while chunk := handle.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:  # it grew since it was measured
+                    raise _fail(path, f"is over {limit:,} bytes; {what} may have at most {limit:,}")
+                if each is not None:
+                    each(chunk)
+                chunks.append(chunk)
+        except OSError as exc:
+            raise _fail(path, f"cannot read: {exc.strerror}") from None
+    return b"".join(chunks)
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -100,7 +135,6 @@ def read(path: Path) -> SourceText:
     not a readable file of reasonable size."""
     import hashlib
 
-    raw = read_bytes(str(path), MAX_TEXT_BYTES, "a text")
-    return SourceText(
-        path, hashlib.sha256(raw).hexdigest(), split(raw.decode("utf-8-sig", "replace"))
-    )
+    digest = hashlib.sha256()
+    raw = read_bytes(str(path), MAX_TEXT_BYTES, "a text", digest.update)  # hashed as it is read
+    return SourceText(path, digest.hexdigest(), split(raw.decode("utf-8-sig", "replace")))

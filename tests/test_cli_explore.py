@@ -371,14 +371,16 @@ def test_the_installed_command_works_from_any_folder(tmp_path, command, word):
 
 
 def test_hostile_text_from_a_data_file_is_shown_literally(run, tmp_path):
+    """Markup, bidi overrides and zero-width characters load (a name may need the latter) and
+    are shown literally; control characters are refused at load (see the next test)."""
     hostile = tmp_path / "hostile.yaml"
     hostile.write_text(
         "schema: 1\n"
         "events:\n"
         "  - id: hostile\n"
         "    date: '2021'\n"
-        '    title: "[bold red]not styled[/] \\e[31mnot red\\e[0m \\e]8;;http://evil\\alink \\u202eevil \\u200bzw"\n'
-        '    summary: "bell\\a cr\\r 比亚迪 비야디 ' + "long " * 60 + '"\n'
+        '    title: "[bold red]not styled[/] \\u202eevil \\u200bzw \\u2066isolate"\n'
+        '    summary: "[link=http://evil]x[/link] 比亚迪 비야디 ' + "long " * 60 + '"\n'
         "    entities: [byd]\n"
         "    sources: [{source: coindesk-korea-2020, line: 14}]\n",
         "utf-8",
@@ -396,23 +398,42 @@ def test_hostile_text_from_a_data_file_is_shown_literally(run, tmp_path):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "\x1b" not in out
-    assert "\x07" not in out
-    assert "\r" not in out
     assert "\u202e" not in out
     assert "\u200b" not in out
+    assert "\u2066" not in out
     flat = "".join(out.split())
     for shown in [
         "[boldred]notstyled[/]",
-        "\\x1b[31mnotred\\x1b[0m",
-        "\\x1b]8;;http://evil\\x07link",
         "\\u202eevil",
         "\\u200bzw",
-        "bell\\x07",
-        "cr\\x0d",
+        "\\u2066isolate",
+        "[link=http://evil]x[/link]",
         "比亚迪비야디",
     ]:
         assert shown in flat, shown
     assert all(len(line) <= 160 for line in out.splitlines())
+
+
+def test_control_characters_in_a_data_file_are_refused_where_they_stand(run, tmp_path):
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(
+        "schema: 1\n"
+        "events:\n"
+        "  - id: hostile\n"
+        "    date: '2021'\n"
+        '    title: "\\e]2;pwned\\a \\e[31mred"\n'
+        '    summary: "bell\\a cr\\r nel\\N ls\\L"\n'
+        "    entities: [byd]\n"
+        "    sources: [{source: coindesk-korea-2020, line: 14}]\n",
+        "utf-8",
+    )
+    result = run("--data", str(hostile), "timeline")
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert f"{hostile}:5:12: error: 'title' holds the control character U+001B" in result.output
+    assert f"{hostile}:6:14: error: 'summary' holds the control character U+0007" in result.output
+    assert "cnblock: 2 problems in the data" in result.output
 
 
 def loader_default() -> Path:

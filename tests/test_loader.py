@@ -323,7 +323,7 @@ def test_a_file_that_fails_to_open_is_a_problem_not_a_traceback(tmp_path, monkey
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("builtins.open", refuse)
+    monkeypatch.setattr("os.open", refuse)
     with pytest.raises(DataError) as caught:
         loader.read_text(str(path))
     assert caught.value.problems[0].message == "cannot read: Permission denied"

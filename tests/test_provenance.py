@@ -4,14 +4,17 @@ Needs the texts: set CNBLOCK_SEEDS to their folder (.ci/run does)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from cnblock import loader, provenance
+from cnblock import loader, provenance, texts
+from cnblock.errors import CnblockError
 
 REPO = Path(__file__).parent.parent
 
@@ -168,3 +171,88 @@ def test_each_provenance_check_has_a_file_that_trips_it(path, seeds):
     for (line, col, message), (want_line, want_col, want) in zip(found, expected, strict=False):
         assert (line, col) == (int(want_line), int(want_col)), found
         assert want in message, found
+
+
+# Seed texts are opened like data files: a regular file only, size-capped, hashed as read. ---
+
+
+def _replace_text(shipped, folder: Path, make) -> Path:
+    """Put `make(path)` where the Money Today text was."""
+    target = folder / shipped.sources["money-today-2018"].seed
+    target.unlink()
+    make(target)
+    return target
+
+
+def _seed_problem(shipped, folder: Path) -> str:
+    (problem,) = provenance.check(shipped, folder)
+    assert problem.location == shipped.sources["money-today-2018"].where["seed"]
+    return problem.message
+
+
+def test_a_text_that_is_a_fifo_is_refused_without_waiting(shipped, texts_copy):
+    target = _replace_text(shipped, texts_copy, os.mkfifo)
+    assert _seed_problem(shipped, texts_copy) == f"{target}: is not a regular file"
+
+
+def test_a_text_linked_to_an_endless_device_is_refused(shipped, texts_copy):
+    target = _replace_text(shipped, texts_copy, lambda p: p.symlink_to("/dev/zero"))
+    assert _seed_problem(shipped, texts_copy) == f"{target}: is not a regular file"
+
+
+def test_a_huge_text_is_refused_by_its_size_before_it_is_read(shipped, texts_copy):
+    def sparse(path: Path) -> None:
+        with path.open("wb") as handle:
+            handle.truncate(3 * 1024**3)  # 3 GiB that take no room on disk
+
+    target = _replace_text(shipped, texts_copy, sparse)
+    started = time.perf_counter()
+    message = _seed_problem(shipped, texts_copy)
+    assert time.perf_counter() - started < 1.0  # the cap is checked before reading anything
+    assert message == f"{target}: is 3,221,225,472 bytes; a text may have at most 8,388,608"
+
+
+def test_a_text_is_hashed_as_it_is_read(shipped, seeds, monkeypatch):
+    chunks: list[int] = []
+    real = texts.read_bytes
+
+    def spy(path, limit, what, each=None):
+        def counting(chunk):
+            chunks.append(len(chunk))
+            each(chunk)
+
+        return real(path, limit, what, counting)
+
+    monkeypatch.setattr(texts, "read_bytes", spy)
+    assert provenance.check(shipped, seeds) == []
+    assert sum(chunks) == sum((seeds / s.seed).stat().st_size for s in shipped.sources.values())
+
+
+@pytest.mark.parametrize(
+    ("make", "cause"),
+    [
+        (lambda p: p, "no such file or directory"),
+        (lambda p: (p.write_text("x"), p)[1], "is not a folder"),
+        (lambda p: (p.symlink_to(p), p)[1], "too many levels of symbolic links"),
+    ],
+    ids=["missing", "a file", "a symlink loop"],
+)
+def test_a_bad_seeds_folder_is_one_message_naming_the_cause(shipped, tmp_path, make, cause):
+    folder = make(tmp_path / "seeds")
+    with pytest.raises(CnblockError) as caught:
+        provenance.check(shipped, folder)
+    assert str(caught.value) == f"CNBLOCK_SEEDS={folder}: {cause}"
+
+
+def test_a_bad_seeds_folder_is_said_once_by_validate(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cnblock.cli import app
+
+    monkeypatch.setenv("CNBLOCK_SEEDS", str(tmp_path / "nowhere"))
+    result = CliRunner().invoke(app, ["validate"], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert (
+        result.output
+        == f"cnblock: CNBLOCK_SEEDS={tmp_path / 'nowhere'}: no such file or directory\n"
+    )

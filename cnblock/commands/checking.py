@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from cnblock import loader, render
-from cnblock.commands.common import console, state, write
+from cnblock.commands.common import rendered, state, write
 from cnblock.text import counted, printable
 
 app = typer.Typer()
@@ -30,10 +30,9 @@ def validate(
     paths = state(ctx).files([str(f) for f in files or []])
     log, problems, unchecked = provenance.validate(paths)
     if problems or log is None:
-        console().print(
-            render.problem_report(problems, loader.source_lines), end="", soft_wrap=True
-        )
-        write(f"{counted(len(problems), 'problem')} in {loader.describe_files(paths)}\n")
+        write(rendered(render.problem_report(problems, loader.source_lines), end=""))
+        where = printable(loader.describe_files(paths))
+        write(f"{counted(len(problems), 'problem')} in {where}\n")
         raise typer.Exit(1)
     counts = ", ".join(
         [
@@ -51,6 +50,6 @@ def validate(
         if checked
         else "citations not checked against any text"
     )
-    write(f"ok: {loader.describe_files(paths)}: {counts}; {texts}\n")
+    write(printable(f"ok: {loader.describe_files(paths)}: {counts}; {texts}") + "\n")
     for source_id, why in unchecked.items():
         write(f"not checked: {printable(source_id)}: {printable(why)}\n")

@@ -8,12 +8,15 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
+from typing import IO, TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
 from cnblock import loader, query
+from cnblock.commands import streams
+from cnblock.commands.streams import is_terminal
 from cnblock.model import Entity, Event, EventLog, Technology
+from cnblock.text import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -69,16 +72,19 @@ def state(ctx: typer.Context) -> State:
     return obj
 
 
-def console(stderr: bool = False, color: str = "auto") -> Console:
-    """A console for standard output (or error). `color`: 'auto' leaves it to the terminal,
-    NO_COLOR and FORCE_COLOR; 'always' and 'never' override them."""
+def console(
+    stderr: bool = False, color: str = "auto", file: IO[str] | None = None, terminal: bool = False
+) -> Console:
+    """A console for standard output (or error), or one rendering into `file` as if for a
+    terminal when `terminal`. `color`: 'auto' leaves it to the terminal, NO_COLOR and
+    FORCE_COLOR; 'always' and 'never' override them."""
     from rich.console import Console
 
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"file": file} if file is not None else {}
     if color == "never":
         options["no_color"] = True
         options["color_system"] = None
-    elif color == "always":
+    elif color == "always" or terminal:
         options["force_terminal"] = True
     # Data is never markup: nothing in a cell is parsed for [tags], :emoji: or highlighted.
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False, **options)
@@ -91,7 +97,7 @@ def screen_width() -> int | None:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     try:
-        if sys.stdout.isatty():
+        if is_terminal(sys.stdout):
             return os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError):
         pass
@@ -110,11 +116,21 @@ def ascii_wanted(choice: bool | None) -> bool:
     env = os.environ.get("CNBLOCK_ASCII", "")
     if env in ("0", "1"):
         return env == "1"
+    if not _can_draw(getattr(sys.stdout, "encoding", None)):
+        return True  # an ASCII or Latin-1 output cannot show the lines and bars
     for name in ("LC_ALL", "LC_CTYPE", "LANG"):
         value = os.environ.get(name)
         if value:
             return value.lower().startswith(CJK_LANGUAGES)
     return False
+
+
+def _can_draw(encoding: str | None) -> bool:
+    try:
+        "─█·–".encode(encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def screen(ctx: typer.Context) -> Screen:
@@ -126,23 +142,31 @@ def screen(ctx: typer.Context) -> Screen:
 PAGER_ENV = "CNBLOCK_PAGER"
 
 
+def rendered(text: Text, color: str = "auto", end: str = "\n") -> str:
+    """`text` as standard output's console would print it (colours only for a terminal)."""
+    import io
+
+    # Rendered into memory, never through Rich's own writes to sys.stdout: those are unchecked
+    buffer = io.StringIO()
+    out = console(color=color, file=buffer, terminal=is_terminal(sys.stdout))
+    out.print(text, soft_wrap=True, end=end)
+    return buffer.getvalue()
+
+
 def show(ctx: typer.Context, text: Text) -> None:
     """Print laid-out text on standard output; through a pager when standard output is a
     terminal and the text is longer than the screen, unless --no-pager."""
     options = state(ctx)
-    out = console(color=options.color)
     command = os.environ.get(PAGER_ENV, os.environ.get("PAGER", "less -FRX")).strip()
-    if options.pager and command and command != "cat" and sys.stdout.isatty():
+    shown = rendered(text, options.color)
+    if options.pager and command and command != "cat" and is_terminal(sys.stdout):
         try:
             height = os.get_terminal_size(sys.stdout.fileno()).lines
         except OSError:
             height = 0
-        if height and text.plain.count("\n") + 1 >= height:
-            with out.capture() as captured:
-                out.print(text, soft_wrap=True)
-            if _page(command, captured.get()):
-                return
-    out.print(text, soft_wrap=True)
+        if height and text.plain.count("\n") + 1 >= height and _page(command, shown):
+            return
+    write(shown)
 
 
 def _page(command: str, text: str) -> bool:
@@ -159,9 +183,9 @@ def _page(command: str, text: str) -> bool:
     return done.returncode != 127  # the shell's 'command not found'
 
 
-def write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+def write(text: str, data: bool = False) -> None:
+    """Text on standard output, checked (see `streams.write`); `data` for file formats."""
+    streams.write(text, data)
 
 
 class Format(str, Enum):
@@ -195,9 +219,9 @@ def emit(
     from cnblock import export
 
     if fmt is Format.json:
-        write(export.to_json(records()))
+        write(export.to_json(records()), data=True)
     elif fmt is Format.csv:
-        write(csv() if csv is not None else export.to_csv(records()))
+        write(csv() if csv is not None else export.to_csv(records()), data=True)
     elif not empty:
         show(ctx, table(screen(ctx)))
 
@@ -220,8 +244,15 @@ def complete(kind: str) -> Callable[[str], list[str]]:
             else list(log.technologies.values())
         )
         wanted = query.fold(incomplete)
+        # a name a shell cannot show as it is (a bidi override, a zero-width space) is left
+        # out: escaped it would no longer match the name
         return sorted(
-            {n for r in records for n in (r.id, r.name) if query.fold(n).startswith(wanted)}
+            {
+                n
+                for r in records
+                for n in (r.id, r.name)
+                if query.fold(n).startswith(wanted) and printable(n) == n
+            }
         )
 
     return names

@@ -18,6 +18,7 @@ from cnblock.commands.common import (
     with_filters,
 )
 from cnblock.model import ENTITY_KINDS
+from cnblock.text import printable
 
 app = typer.Typer()
 
@@ -171,7 +172,9 @@ def companies(
 ) -> None:
     """List companies and organisations with their names in every language."""
     if kind is not None and kind not in _ORGANISATION_KINDS:
-        raise typer.BadParameter(f"'{kind}' is not a kind of organisation", param_hint="--kind")
+        raise typer.BadParameter(
+            f"'{printable(kind)}' is not a kind of organisation", param_hint="--kind"
+        )
     show_listing(ctx, filters, fmt, ORGANISATIONS, keep=lambda e: kind is None or e.kind == kind)
 
 

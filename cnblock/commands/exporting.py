@@ -9,7 +9,7 @@ import typer
 
 from cnblock import export, query
 from cnblock.commands.common import select, with_filters, write
-from cnblock.text import counted
+from cnblock.text import counted, printable
 
 app = typer.Typer()
 
@@ -73,9 +73,9 @@ def export_events(
     log, events = select(ctx, filters)
     text = export.EXPORTERS[name](log, events, filters, long)
     if output is None:
-        write(text)
+        write(text, data=True)
         return
     from cnblock.output import write_file
 
     write_file(str(output), text, force=force, inputs=log.files)
-    sys.stderr.write(f"wrote {counted(len(events), 'event')} to {output}\n")
+    sys.stderr.write(f"wrote {counted(len(events), 'event')} to {printable(str(output))}\n")
