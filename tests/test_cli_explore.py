@@ -15,6 +15,7 @@ BYD = [  # by date, then precision, then id
     "vechain-byd-carbon-bank-poc",
     "byd-blockchain-carbon-credits",
     "byd-first-developer-conference",
+    "wang-chuanfu-intelligence-by-2035",
     "amo-labs-carmomile-byd",
     "amo-labs-data-exchange-pilot",
     "byd-carbon-bank-not-commercialised",
@@ -88,8 +89,8 @@ def test_grep_in_every_language(run):
 
 
 def test_source_filter(run):
-    assert len(events(run, "--source", "money-today-2018")) == 16
-    assert len(events(run, "--source", "coindesk-korea-2020")) == 25
+    assert len(events(run, "--source", "money-today-2018")) == 17
+    assert len(events(run, "--source", "coindesk-korea-2020")) == 26
 
 
 def test_filters_combine(run):
@@ -197,7 +198,8 @@ def test_years(run):
         (1986, 1),
         (1995, 1),
         (2013, 1),
-        (2016, 2),
+        (2016, 3),
+        (2017, 1),
         (2018, 22),
         (2019, 4),
         (2020, 10),
@@ -212,7 +214,7 @@ def test_years_by_company(run):
     )
     assert rows == [
         {"year": 1995, "BYD": 1},
-        {"year": 2018, "BYD": 3},
+        {"year": 2018, "BYD": 4},
         {"year": 2019, "BYD": 1},
         {"year": 2020, "BYD": 4},
     ]
@@ -253,11 +255,11 @@ def test_companies_people_tech_and_sources(run):
     people = json.loads(run("people", "--company", "BYD", "--format", "json").stdout)
     assert [(p["id"], p["affiliations"]) for p in people] == [("wang-chuanfu", ["byd"])]
     tech = json.loads(run("tech", "--format", "json").stdout)
-    assert next(t for t in tech if t["id"] == "blockchain")["events"] == 30
+    assert next(t for t in tech if t["id"] == "blockchain")["events"] == 33
     sources = json.loads(run("sources", "--format", "json").stdout)
     assert [(s["id"], s["events"], s["published"]) for s in sources] == [
-        ("coindesk-korea-2020", 25, "2020"),
-        ("money-today-2018", 16, "2018-03-28"),
+        ("coindesk-korea-2020", 26, "2020"),
+        ("money-today-2018", 17, "2018-03-28"),
     ]
     assert "ko 베이징대 · zh 北京大学" in " ".join(
         run("companies", "--kind", "university").stdout.split()

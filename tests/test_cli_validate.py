@@ -26,7 +26,7 @@ def test_the_shipped_log_is_valid(run, monkeypatch):
     result = run("validate")
     assert result.exit_code == 0, result.output
     assert "ok: " in result.stdout
-    assert " 41 events, 61 entities, 19 technologies, 2 sources" in result.stdout
+    assert " 43 events, 61 entities, 19 technologies, 2 sources" in result.stdout
     assert "CNBLOCK_SEEDS is not set" in result.stdout
 
 
