@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -209,8 +210,9 @@ def test_the_html_extension_chooses_the_format(run, tmp_path):
     assert result.exit_code == 0, result.output
     page = target.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>\n"), page[:200]
-    assert page.count("<article ") == 9
-    assert result.stderr == f"wrote 9 events to {target}\n"
+    byd = json.loads(run("timeline", "--company", "BYD", "--format", "json").stdout)
+    assert page.count("<article ") == len(byd) > 1
+    assert result.stderr == f"wrote {len(byd)} events to {target}\n"
     # the extension only chooses when --format is not given
     run("export", "--company", "BYD", "-f", "csv", "-o", str(tmp_path / "t.htm"))
     assert (tmp_path / "t.htm").read_text("utf-8").startswith("id,kind,date,")
