@@ -112,6 +112,78 @@ def check_event(event: Event, texts: dict[str, list[str]], log: EventLog) -> lis
     return problems
 
 
+def phrase_digest(phrase: str) -> str:
+    """The digest a citation records for a phrase: the first 12 hex digits of its sha256."""
+    import hashlib
+
+    return hashlib.sha256(phrase.encode("utf-8")).hexdigest()[:12]
+
+
+def check_spans(event: Event, texts: dict[str, list[str]], log: EventLog) -> list[Problem]:
+    """Each span must lie inside its cited line, and the phrase there must have the digest
+    the citation records (so that an edited text, or a miscounted span, is caught)."""
+    problems = []
+    for citation in event.sources:
+        lines = texts.get(citation.source)
+        if citation.span is None or lines is None or citation.line > len(lines):
+            continue  # no span, no text, or a line already reported as past the end
+        line = lines[citation.line - 1]
+        start, end = citation.span
+        name = text_name(log.sources[citation.source])
+        if end > len(line):
+            problems.append(
+                Problem(
+                    citation.where["span"],
+                    f"span [{start}, {end}] runs past the end of line {citation.line} of {name}"
+                    f" ({len(line)} characters)",
+                )
+            )
+            continue
+        actual = phrase_digest(line[start:end])
+        if actual != citation.digest:
+            problems.append(
+                Problem(
+                    citation.where["digest"],
+                    f"digest {citation.digest} does not match the phrase at [{start}, {end}] of"
+                    f" line {citation.line} of {name} (its digest is {actual})",
+                )
+            )
+    return problems
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def check_printed(log: EventLog, texts: dict[str, list[str]]) -> list[Problem]:
+    """Every name an entity says the sources print must occur in a text that one of its events
+    cites (compared without regard to case or Unicode width). Entities none of whose cited
+    texts is at hand are not checked."""
+    cited: dict[str, set[str]] = {}
+    for event in log.events:
+        involved = set(event.entities) | {event.according_to or ""}
+        for entity_id in involved:
+            cited.setdefault(entity_id, set()).update(c.source for c in event.sources)
+    problems = []
+    for entity in log.entities.values():
+        at_hand = [_folded("\n".join(texts[s])) for s in cited.get(entity.id, ()) if s in texts]
+        if not entity.printed or not at_hand:
+            continue
+        for i, code in enumerate(entity.printed):
+            name = entity.name if code == "name" else entity.names.get(code)
+            if name and not any(_folded(name) in text for text in at_hand):
+                problems.append(
+                    Problem(
+                        entity.where[f"printed.{i}"],
+                        f"'{name}' ({code}) is said to be printed, but no text cited by"
+                        f" {entity.id}'s events contains it",
+                    )
+                )
+    return problems
+
+
 def past_recorded_end(event: Event, found: dict[str, list[str]], log: EventLog) -> list[Problem]:
     """Citations past the recorded number of lines of a text that is not at hand."""
     problems = []
@@ -145,7 +217,9 @@ def examine(log: EventLog, folder: Path | None) -> Examination:
     found = find_texts(log, folder, problems)
     for event in log.events:
         problems.extend(check_event(event, found.lines, log))
+        problems.extend(check_spans(event, found.lines, log))
         problems.extend(past_recorded_end(event, found.lines, log))
+    problems.extend(check_printed(log, found.lines))
     return Examination(sorted(problems), found.unchecked)
 
 

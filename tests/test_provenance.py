@@ -45,11 +45,12 @@ def test_dated_events_rest_on_lines_that_state_the_date(shipped, seeds):
     }
     for event in shipped.events:
         cited = " ".join(texts[c.source][c.line - 1] for c in event.sources)
-        if event.date_note:
-            continue
-        assert str(event.date.year) in cited, event.id
-        if event.date.month:
-            assert re.search(rf"{event.date.year}년 {event.date.month}월", cited), event.id
+        if event.date_note or event.date is None:
+            continue  # a state without a date rests on its as_of, the publication's date
+        start = event.known_start()
+        assert str(start.year) in cited, event.id
+        if start.month:
+            assert re.search(rf"{start.year}년 {start.month}월", cited), event.id
 
 
 def test_no_sentence_of_the_articles_is_copied_into_the_project(seeds):
@@ -256,3 +257,74 @@ def test_a_bad_seeds_folder_is_said_once_by_validate(tmp_path, monkeypatch):
         result.output
         == f"cnblock: CNBLOCK_SEEDS={tmp_path / 'nowhere'}: no such file or directory\n"
     )
+
+
+def test_every_span_in_the_shipped_log_has_the_digest_of_its_phrase(shipped, seeds):
+    texts = {
+        s.id: (seeds / s.seed).read_text("utf-8").split("\n") for s in shipped.sources.values()
+    }
+    for event in shipped.events:
+        for c in event.sources:
+            if c.span is not None:
+                phrase = texts[c.source][c.line - 1][c.span[0] : c.span[1]]
+                assert provenance.phrase_digest(phrase) == c.digest, (event.id, c.line)
+
+
+def _log_with_span(tmp_path: Path, span: tuple[int, int], digest: str, printed: str = "") -> Path:
+    path = tmp_path / "span.yaml"
+    head = (REPO / "tests" / "data" / "provenance" / "year-not-stated.yaml").read_text("utf-8")
+    head = head.split("events:")[0].replace("schema: 1", "schema: 2")
+    entity = (
+        f"entities:\n  - {{id: someone, kind: person, name: 'X', names: {{ko: '{printed}'}},"
+        " printed: [ko]}\n"
+        if printed
+        else ""
+    )
+    path.write_text(
+        head
+        + entity
+        + "events:\n  - id: probe\n    date: '1986'\n    title: T\n    summary: S\n"
+        + ("    according_to: someone\n" if printed else "")
+        + f"    sources: [{{source: mt, line: 12, span: [{span[0]}, {span[1]}],"
+        f" digest: {digest}}}]\n",
+        "utf-8",
+    )
+    return path
+
+
+def test_a_span_whose_digest_matches_passes_and_one_character_off_does_not(tmp_path, seeds):
+    line = (seeds / "002_d5b686126462e90b.txt").read_text("utf-8").split("\n")[11]
+    digest = provenance.phrase_digest(line[5:20])
+    log = loader.load([str(_log_with_span(tmp_path, (5, 20), digest))])
+    assert provenance.check(log, seeds) == []
+    shifted = loader.load([str(_log_with_span(tmp_path, (6, 21), digest))])
+    (problem,) = provenance.check(shifted, seeds)
+    assert problem.message.startswith(f"digest {digest} does not match the phrase at [6, 21]")
+    assert problem.location == shifted.events[0].sources[0].where["digest"]
+
+
+def test_a_span_ending_exactly_at_the_line_end_is_inside(tmp_path, seeds):
+    line = (seeds / "002_d5b686126462e90b.txt").read_text("utf-8").split("\n")[11]
+    end = len(line)
+    digest = provenance.phrase_digest(line[end - 3 : end])
+    assert (
+        provenance.check(
+            loader.load([str(_log_with_span(tmp_path, (end - 3, end), digest))]), seeds
+        )
+        == []
+    )
+
+
+def test_a_printed_name_is_found_in_a_text_its_events_cite(tmp_path, seeds):
+    line = (seeds / "002_d5b686126462e90b.txt").read_text("utf-8").split("\n")[11]
+    digest = provenance.phrase_digest(line[5:20])
+    found = loader.load([str(_log_with_span(tmp_path, (5, 20), digest, printed=line[30:35]))])
+    assert provenance.check(found, seeds) == []
+    missing = loader.load([str(_log_with_span(tmp_path, (5, 20), digest, printed="없는이름"))])
+    (problem,) = provenance.check(missing, seeds)
+    assert problem.message.startswith("'없는이름' (ko) is said to be printed")
+
+
+def test_without_the_texts_spans_and_printed_names_are_not_checked(tmp_path):
+    log = loader.load([str(_log_with_span(tmp_path, (5, 20), "000000000000", printed="없는이름"))])
+    assert provenance.check(log, None) == []
