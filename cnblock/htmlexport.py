@@ -106,7 +106,7 @@ svg .point{fill:var(--band);stroke:var(--bg);stroke-width:1}
 svg a:focus .band,svg a:focus .point,svg a:hover .band{stroke:var(--fg);stroke-width:2}
 svg .off{display:none}
 .legend svg{vertical-align:middle}
-ol.sources li{margin-bottom:.4rem}
+ol.sources li{margin-bottom:.4rem;overflow-wrap:anywhere}
 [hidden]{display:none !important}
 @media (max-width:40rem){body{padding:0 .5rem 2rem;font-size:15px}h1{font-size:1.3rem}}
 @media print{#controls{display:none}.chart{overflow:visible;border:0}
