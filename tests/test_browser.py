@@ -21,9 +21,12 @@ import pytest
 from typer.testing import CliRunner
 
 from cnblock.cli import app
+from cnblock.htmlexport import to_html
+from cnblock.query import Filters
 from cnblock.text import printable
 
 from helpers import DATA
+from logs import event, make_log
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CNBLOCK_CHROMIUM", "/usr/bin/chromium")
@@ -93,7 +96,23 @@ def pages(tmp_path_factory) -> dict[str, tuple[Path, int]]:
         cnblock(*base, "export", *filters, "-o", str(target))
         count = len(json.loads(cnblock(*base, "export", *filters, "-f", "json"))["events"])
         made[name] = (target, count)
+    # The loader refuses control characters, so a log built in code carries the rest: ESC
+    # sequences, a bell, a carriage return, in every text field.
+    raw = make_log(
+        event("raw", "2021", "byd", title=RAW, summary=RAW, date_note=RAW, place=RAW),
+        event("raw-2", "2021-05?", "meituan", title=RAW + "2"),
+    )
+    raw = raw._replace(
+        sources={"press": raw.sources["press"]._replace(publisher=RAW, title=RAW, url=RAW)}
+    )
+    target = folder / "raw.html"
+    target.write_text(to_html(raw, raw.events, Filters(grep=(RAW,))), "utf-8")
+    made["raw"] = (target, 2)
     return made
+
+
+RAW = "\x1b[2J\x1b]8;;javascript:window.pwned=1\x07<script>window.pwned='raw'</script>\r\u202e"
+"""Text no data file can hold (the loader refuses control characters)."""
 
 
 @contextmanager
@@ -233,11 +252,17 @@ def test_without_javascript_every_event_is_listed_with_its_citations(browser, pa
         assert problems == []
 
 
-def test_a_hostile_log_runs_nothing_and_loads_nothing(browser, pages):
+@pytest.mark.parametrize("name", ["hostile", "raw"])
+def test_a_hostile_log_runs_nothing_and_loads_nothing(browser, pages, name):
     from cnblock import loader
 
     log = loader.load([str(DATA / "hostile.yaml")])
-    path, count = pages["hostile"]
+    path, count = pages[name]
+    titles_expected = (
+        [printable(e.title) for e in log.events]
+        if name == "hostile"
+        else [printable(RAW), printable(RAW + "2")]
+    )
     for js in (True, False):
         with opened(browser, path, js=js) as (page, problems):
             page.wait_for_timeout(200)  # time for anything that would run late
@@ -246,7 +271,8 @@ def test_a_hostile_log_runs_nothing_and_loads_nothing(browser, pages):
             titles = page.evaluate(
                 "() => [...document.querySelectorAll('article h4')].map(h => h.textContent)"
             )
-            assert titles == [printable(e.title) for e in log.events]
+            assert titles == titles_expected
+            assert not [t for t in titles if not t.isprintable()]
             assert page.locator("script").count() == 1
             assert page.locator("img, iframe, object, embed, link, base, style").count() == 1
             hrefs = page.evaluate(
