@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,10 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = re.compile("(^|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])(?=[=+\\-@\t\r])")
+"""A formula start (= + - @, or a tab or CR that a spreadsheet skips before one) at the start
+of the cell or of any line in it: a spreadsheet that splits a cell at a line break would run
+the line that follows."""
 
 
 def csv_cell(value: Any) -> str:
@@ -161,7 +165,7 @@ def csv_cell(value: Any) -> str:
     # NUL cannot come from YAML, but Python 3.10's csv module refuses to write it at all.
     text = str(value).replace("\x00", "\ufffd")
     # A spreadsheet runs a cell that starts like a formula; a leading apostrophe keeps it text.
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return _FORMULA.sub(r"\1'", text)
 
 
 def to_csv(rows: Sequence[Record], columns: Iterable[str] | None = None) -> str:
@@ -173,7 +177,7 @@ def to_csv(rows: Sequence[Record], columns: Iterable[str] | None = None) -> str:
     out = io.StringIO()
     # CRLF, as RFC 4180 and spreadsheets expect; it also makes a lone CR inside a field quoted.
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(names)
+    writer.writerow([csv_cell(n) for n in names])  # a header may hold a name from the data
     for row in rows:
         writer.writerow([csv_cell(row.get(n)) for n in names])
     return out.getvalue()
