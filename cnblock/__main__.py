@@ -1,5 +1,5 @@
 """`python -m cnblock`: the same as the `cnblock` command."""
 
-from cnblock.cli import main
+from cnblock.launch import main
 
 main()

@@ -1,6 +1,12 @@
 """The cnblock command line: the app, its global options, and the one place where cnblock's
-errors become messages and exit statuses. The commands live in `cnblock.commands`."""
+errors become messages and exit statuses. The commands live in `cnblock.commands`.
 
+A run builds (and imports) only the command it runs: the app knows each command's module by
+name (COMMANDS) and asks Typer to build a command the first time Click looks it up, so that
+`cnblock timeline` neither imports the exporters' module nor builds the eight other commands.
+"""
+
+import importlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -8,15 +14,54 @@ import typer
 from typer.core import TyperGroup
 
 from cnblock import __version__
-from cnblock.commands import checking, explore, exporting, streams
+from cnblock.commands import streams
 from cnblock.commands.common import State, console, write
 from cnblock.errors import CnblockError, DataError
 from cnblock.loader import LOCAL_FILE
 from cnblock.text import printable
 
+COMMANDS: dict[str, str] = {
+    "timeline": "explore",
+    "years": "explore",
+    "show": "explore",
+    "companies": "explore",
+    "people": "explore",
+    "tech": "explore",
+    "sources": "explore",
+    "export": "exporting",
+    "validate": "checking",
+}
+"""Every command, in the order --help lists them, and its module in `cnblock.commands`
+(tests/test_commands.py checks this against the modules' own Typer apps)."""
+
+
+def build_command(name: str) -> Any:
+    """The Click command Typer makes of command `name`, importing only its module."""
+    from typer.main import get_command_from_info, get_command_name
+
+    family = importlib.import_module(f"cnblock.commands.{COMMANDS[name]}")
+    for info in family.app.registered_commands:
+        callback = info.callback
+        if (info.name or get_command_name(getattr(callback, "__name__", ""))) == name:
+            return get_command_from_info(
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    raise LookupError(f"cnblock.commands.{COMMANDS[name]} has no command '{name}'")
+
 
 class _Group(TyperGroup):
-    """The one place where cnblock's errors become messages and exit statuses."""
+    """The one place where cnblock's errors become messages and exit statuses; builds each
+    command when it is first looked up."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:  # type: ignore[override]
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self.add_command(build_command(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     # Typer hands its own Context, a subclass of the vendored click Context that the base class
     # names (a private module); so the narrower type is right here.
@@ -44,13 +89,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for family in (explore, exporting, checking):
-    app.add_typer(family.app)
 
 
 def _version(value: bool) -> None:
     if value:
-        write(f"cnblock {__version__}\n")
+        # An eager option runs while the arguments are parsed, before _Group.invoke.
+        try:
+            write(f"cnblock {__version__}\n")
+        except CnblockError as exc:
+            report(exc)
+            raise typer.Exit(exc.exit_code) from None
         raise typer.Exit
 
 

@@ -90,3 +90,77 @@ def test_a_data_error_is_reported_once_with_its_position(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{broken}:2:10: error: each event must be a mapping")
     assert result.stderr.endswith("cnblock: 1 problem in the data\n")
+
+
+def _eager_commands() -> dict:
+    """Every command as Typer builds it when each family's app is added whole."""
+    import importlib
+    import pkgutil
+
+    from typer.main import get_command
+
+    import cnblock.commands
+
+    eager = typer.Typer()
+    eager.callback()(lambda: None)
+    for info in pkgutil.iter_modules(cnblock.commands.__path__):
+        family = importlib.import_module(f"cnblock.commands.{info.name}")
+        if isinstance(getattr(family, "app", None), typer.Typer):
+            eager.add_typer(family.app)
+    return get_command(eager).commands  # type: ignore[attr-defined]
+
+
+def _shape(command) -> tuple:
+    params = [(p.name, tuple(p.opts), p.required, type(p.type).__name__) for p in command.params]
+    return command.name, command.help, command.epilog, params
+
+
+def test_the_app_builds_each_command_as_typer_would_and_lists_them_all():
+    """cli.COMMANDS names every command of every module in cnblock.commands, and the command
+    built alone is the one Typer builds with all the others."""
+    from typer.main import get_command
+
+    from cnblock import cli
+
+    eager = _eager_commands()
+    group = get_command(cli.app)
+    assert sorted(group.list_commands(None)) == sorted(eager)  # type: ignore[attr-defined]
+    for name, command in eager.items():
+        assert _shape(group.get_command(None, name)) == _shape(command), name  # type: ignore[attr-defined]
+
+
+def test_a_run_builds_only_the_command_it_runs(run, monkeypatch):
+    from cnblock import cli
+
+    built: list[str] = []
+    original = cli.build_command
+    monkeypatch.setattr(cli, "build_command", lambda name: built.append(name) or original(name))
+    result = run("years", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert built == ["years"]
+    assert "timeline" in run("--help").stdout
+
+
+def test_plain_output_is_what_rich_prints_into_a_pipe(shipped, monkeypatch):
+    """The plain path (no Console into a file or pipe) prints exactly what Rich would."""
+    import io
+
+    from rich.console import Console
+
+    from cnblock import render
+    from cnblock.layout import Screen
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    texts = [
+        render.timeline(shipped, list(shipped.events), True, screen=Screen(80)),
+        render.event_details(shipped, list(shipped.events[:3]), Screen(60)),
+    ]
+    for text in texts:
+        buffer = io.StringIO()
+        Console(file=buffer, markup=False, emoji=False, highlight=False).print(text, soft_wrap=True)
+        assert common.plain_output()  # pytest captures standard output: not a terminal
+        assert common.rendered(text) == buffer.getvalue()
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert not common.plain_output()
+    assert not common.plain_output("always")

@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).parent.parent / "cnblock"
 
-COMMAND_LAYER = {"cnblock.cli", "cnblock.__main__", "cnblock.commands"}
+COMMAND_LAYER = {"cnblock.cli", "cnblock.__main__", "cnblock.launch", "cnblock.commands"}
 """The only modules that may import Typer, print and exit (cnblock.commands.* included)."""
 
 LAYERS: dict[str, int] = {

@@ -5,16 +5,19 @@ machine to fail CI on; bench/bench.py measures time for people)."""
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 
 import pytest
 
+from cnblock import __version__
+
 _SCRIPT = """
 import sys, atexit
 atexit.register(lambda: sys.__stderr__.write("MODULES " + " ".join(sorted(sys.modules)) + "\\n"))
 sys.argv = ["cnblock", *{args!r}]
-from cnblock.cli import main
+from cnblock.launch import main
 main()
 """
 
@@ -37,11 +40,11 @@ NOT_NEEDED = [
 """Modules `cnblock timeline --company BYD` has no use for: each costs start-up time."""
 
 
-def imported_by(*args: str) -> set[str]:
+def imported_by(*args: str, expect: str = "BYD") -> set[str]:
     code = _SCRIPT.format(args=list(args))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "BYD" in result.stdout, result.stdout
+    assert expect in result.stdout, result.stdout
     return set(result.stderr.rpartition("MODULES ")[2].split())
 
 
@@ -51,13 +54,40 @@ def test_the_timeline_imports_nothing_it_does_not_need():
     assert sorted(set(NOT_NEEDED) & modules) == []
 
 
-@pytest.mark.parametrize("module", ["json", "cnblock.output"])
-def test_the_guard_would_notice(module, tmp_path):
-    """Import one of the modules before the command, as a careless import would."""
-    code = _SCRIPT.replace("from cnblock.cli", f"import {module}\nfrom cnblock.cli")
+def test_a_command_imports_only_its_own_family_and_no_console_into_a_pipe():
+    """Typer builds only the command that runs; output into a pipe is plain text, which needs
+    no Rich Console."""
+    modules = imported_by("timeline", "--company", "BYD")
+    assert "cnblock.commands.explore" in modules
+    assert "cnblock.commands.exporting" not in modules
+    assert "cnblock.commands.checking" not in modules
+    assert "rich.console" not in modules
+    assert "typer.rich_utils" not in modules
+    exporting = imported_by("export", "--company", "BYD", expect="# cnblock timeline")
+    assert "cnblock.commands.explore" not in exporting
+    assert "cnblock.render" not in exporting
+
+
+def test_version_imports_neither_typer_nor_rich_nor_yaml():
+    modules = imported_by("--version", expect=f"cnblock {__version__}")
+    assert {m.split(".")[0] for m in modules} & {"typer", "rich", "yaml", "json"} == set()
+    assert sorted(m for m in modules if m.startswith("cnblock")) == ["cnblock", "cnblock.launch"]
+
+
+def test_version_is_the_same_answer_through_the_app(run):
+    """The fast path and Typer's eager --version option say the same."""
     result = subprocess.run(
-        [sys.executable, "-c", code.format(args=["timeline", "--company", "BYD"])],
-        capture_output=True,
-        text=True,
+        [sys.executable, "-m", "cnblock", "--version"], capture_output=True, text=True
     )
-    assert module in result.stderr.rpartition("MODULES ")[2].split()
+    assert result.stdout == run("--version").stdout == f"cnblock {__version__}\n"
+    assert run("--data", "x.yaml", "--version").stdout == result.stdout
+
+
+@pytest.mark.parametrize("redirect", [">&-", ">/dev/full"])
+def test_version_on_an_unusable_output_falls_back_to_the_apps_report(redirect):
+    """`cnblock --version >&-`: the fast path cannot write, so the app runs and says why."""
+    command = f"{shlex.quote(sys.executable)} -m cnblock --version {redirect}"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert result.stderr.startswith("cnblock: "), result.stderr
+    assert "standard output" in result.stderr, result.stderr
+    assert result.returncode == 1

@@ -142,8 +142,22 @@ def screen(ctx: typer.Context) -> Screen:
 PAGER_ENV = "CNBLOCK_PAGER"
 
 
+def plain_output(color: str = "auto") -> bool:
+    """Whether Rich would print nothing but the plain text on standard output: it is a file or
+    a pipe, and colour is off or left to the terminal (and neither FORCE_COLOR nor
+    TTY_COMPATIBLE=1 says there is one). Such output need not go through Rich's Console, whose
+    import alone costs more than laying out a table."""
+    if color == "always" or (
+        color == "auto" and ("FORCE_COLOR" in os.environ or os.environ.get("TTY_COMPATIBLE") == "1")
+    ):
+        return False
+    return not is_terminal(sys.stdout)
+
+
 def rendered(text: Text, color: str = "auto", end: str = "\n") -> str:
     """`text` as standard output's console would print it (colours only for a terminal)."""
+    if plain_output(color):
+        return text.plain + end
     import io
 
     # Rendered into memory, never through Rich's own writes to sys.stdout: those are unchecked
