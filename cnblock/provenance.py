@@ -119,6 +119,17 @@ def phrase_digest(phrase: str) -> str:
     return hashlib.sha256(phrase.encode("utf-8")).hexdigest()[:12]
 
 
+def find_span(line: str, phrase: str, occurrence: int = 1) -> tuple[int, int, str]:
+    """The span and digest of the `occurrence`-th appearance of `phrase` in `line`, as a
+    citation records them; ValueError when it does not appear that often."""
+    start = -1
+    for _ in range(occurrence):
+        start = line.find(phrase, start + 1)
+        if start < 0 or not phrase:
+            raise ValueError(f"the phrase does not appear {occurrence} time(s) in the line")
+    return start, start + len(phrase), phrase_digest(phrase)
+
+
 def check_spans(event: Event, texts: dict[str, list[str]], log: EventLog) -> list[Problem]:
     """Each span must lie inside its cited line, and the phrase there must have the digest
     the citation records (so that an edited text, or a miscounted span, is caught)."""

@@ -328,3 +328,23 @@ def test_a_printed_name_is_found_in_a_text_its_events_cite(tmp_path, seeds):
 def test_without_the_texts_spans_and_printed_names_are_not_checked(tmp_path):
     log = loader.load([str(_log_with_span(tmp_path, (5, 20), "000000000000", printed="없는이름"))])
     assert provenance.check(log, None) == []
+
+
+def test_find_span_gives_the_offsets_and_digest_a_citation_records():
+    line = "ab 가나다 ab"
+    assert provenance.find_span(line, "가나다") == (3, 6, provenance.phrase_digest("가나다"))
+    assert provenance.find_span(line, "ab", occurrence=2)[:2] == (7, 9)
+    for phrase, occurrence in (("zz", 1), ("ab", 3), ("", 1)):
+        with pytest.raises(ValueError, match="does not appear"):
+            provenance.find_span(line, phrase, occurrence)
+
+
+def test_the_span_tool_prints_the_numbers_only(tmp_path, capsys):
+    import runpy
+
+    text = tmp_path / "t.txt"
+    text.write_text("first\nab 가나다 ab\n", "utf-8")
+    tool = runpy.run_path(str(REPO / "tools" / "span.py"))
+    assert tool["main"]([str(text), "2", "가나다"]) == 0
+    digest = provenance.phrase_digest("가나다")
+    assert capsys.readouterr().out == f"span: [3, 6], digest: {digest}\n"
