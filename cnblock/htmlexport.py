@@ -24,9 +24,7 @@ from cnblock.lanes import (
     Axis,
     Extent,
     Lane,
-    as_of,
     extent,
-    kind_of,
     lanes,
     pack,
     sides,
@@ -34,7 +32,7 @@ from cnblock.lanes import (
 )
 from cnblock.model import Citation, Entity, Event, EventLog, PartialDate, Source
 from cnblock.query import Filters
-from cnblock.text import counted, printable
+from cnblock.text import claimant, counted, date_label, printable
 
 LANES = 8
 """Lanes of the chart: the busiest organisations, then one for the rest."""
@@ -222,26 +220,6 @@ def when(event: Event) -> str:
     return f"{start}/{end}"
 
 
-def date_words(event: Event) -> str:
-    """The date in plain words for a text alternative: '2018-09', '2013/.. as of 2018-03-28'."""
-    first, last = sides(event)
-    words = (
-        str(first)
-        if first is last and first is not None
-        else f"{first or '..'}/{last or '..'}"
-        if first or last
-        else "date unknown"
-    )
-    reported = as_of(event)
-    return words + (f", as of {reported}" if reported else "")
-
-
-def year_of(event: Event) -> int | None:
-    first, last = sides(event)
-    known = first or last or as_of(event)
-    return known.year if known else None
-
-
 # The events -------------------------------------------------------------------------------
 
 
@@ -277,15 +255,12 @@ def article(log: EventLog, event: Event, lane_keys: Iterable[str], numbers: dict
     haystack = [event.id, event.title, event.summary, event.date_note or "", event.place or ""]
     haystack += [n for e in entities for n in e.all_names()]
     haystack += [n for t in techs for n in t.all_names()]
-    kind = kind_of(event)
-    meta = [when(event)]
-    reported = as_of(event)
-    if reported is not None:
-        meta.append(f"as of {time_element(reported)}")
-    meta.append(f'<span class="kind">{text(kind)}</span>')
-    according = getattr(event, "according_to", None)
-    if according:
-        who = log.entities[according].name if according in log.entities else according
+    meta = [when(event)] if event.date is not None else []
+    if event.as_of is not None:
+        meta.append(f"as of {time_element(event.as_of)}")
+    meta.append(f'<span class="kind">{text(event.kind)}</span>')
+    who = claimant(log, event)
+    if who:
         meta.append(f"according to {text(who)}")
     if event.place:
         meta.append(text(event.place))
@@ -364,9 +339,11 @@ def _px(value: str) -> float:
 def _mark(event: Event, ext: Extent, axis: Axis, y: float, lane: Lane) -> str:
     """One event's mark in one lane: a link to the event holding the drawn shapes."""
     x0, x1 = axis.x(ext.start), axis.x(ext.end)
-    kind = kind_of(event)
+    if not ext.point:
+        x1 = max(x1, x0 + 2)  # a day's band with a fade (a state as of a day) stays visible
+    kind = event.kind
     group = "state" if kind == "state" else "claim" if kind != "event" else "event"
-    label = f"{date_words(event)}: {event.title} ({kind}; lane {lane.label})"
+    label = f"{date_label(event)}: {event.title} ({kind}; lane {lane.label})"
     shapes = []
     if ext.open_start:
         lo = axis.x(ext.start - FADE)
@@ -508,13 +485,12 @@ def to_html(log: EventLog, events: Sequence[Event], filters: Filters, long: bool
     for n, lane in enumerate(shown):
         for e in lane.events:
             lanes_of.setdefault(e.id, []).append(f"l{n}")
-    by_year: dict[int | None, list[Event]] = {}
+    by_year: dict[int, list[Event]] = {}
     for event in events:
-        by_year.setdefault(year_of(event), []).append(event)
+        by_year.setdefault(event.year, []).append(event)
     sections = []
     for year, group in by_year.items():
-        heading = str(year) if year is not None else "Date unknown"
-        anchor = f"y-{year}" if year is not None else "y-unknown"
+        heading, anchor = (str(year), f"y-{year}") if year else ("Date unknown", "y-unknown")
         items = "\n".join(article(log, e, lanes_of.get(e.id, []), numbers) for e in group)
         sections.append(
             f'<section class="year" aria-labelledby="{anchor}">'

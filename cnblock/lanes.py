@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from cnblock.model import Event, EventLog, PartialDate, days_in_month
+from cnblock.model import Event, EventLog, Interval, PartialDate, days_in_month
 
 FADE = 6.0
 """How far (in months) an open end fades out past the last known day, or fades in."""
@@ -29,24 +29,13 @@ def end_of(date: PartialDate) -> float:
     return year * 12 + month - 1 + day / days_in_month(year, month)
 
 
-def kind_of(event: Event) -> str:
-    """The event's kind (`event`, `state`, ...); `event` for a log without kinds."""
-    return str(getattr(event, "kind", "event"))
-
-
-def as_of(event: Event) -> PartialDate | None:
-    """The date a state was reported as holding, if the record gives one."""
-    value = getattr(event, "as_of", None)
-    return value if isinstance(value, PartialDate) else None
-
-
 def sides(event: Event) -> tuple[PartialDate | None, PartialDate | None]:
     """The date's start and end as written (None for an open side or no date): a single date
     is both."""
-    date: Any = event.date
-    if date is None or isinstance(date, PartialDate):
-        return date, date
-    return date.start, date.end
+    date = event.date
+    if isinstance(date, Interval):
+        return date.start, date.end
+    return date, date
 
 
 class Extent(NamedTuple):
@@ -77,10 +66,10 @@ def extent(event: Event) -> Extent | None:
     """The period the event's date may mean; a state runs on to its as-of date. None when
     nothing about its time is known."""
     first, last = sides(event)
-    reported = as_of(event)
+    reported = event.as_of
     open_start = first is None
     open_end = last is None and first is not None
-    state = kind_of(event) == "state"
+    state = event.kind == "state"
     first = first or last or reported
     last = last or (reported if reported is not None else first)
     if first is None or last is None:

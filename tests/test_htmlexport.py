@@ -14,7 +14,7 @@ import pytest
 
 from cnblock import htmlexport
 from cnblock.htmlexport import safe_url, search_text, to_html
-from cnblock.model import Source
+from cnblock.model import PartialDate, Source
 from cnblock.query import Filters
 
 from logs import LOG, event, make_log
@@ -217,3 +217,30 @@ def test_the_html_extension_chooses_the_format(run, tmp_path):
     run("export", "--company", "BYD", "-f", "csv", "-o", str(tmp_path / "t.htm"))
     assert (tmp_path / "t.htm").read_text("utf-8").startswith("id,kind,date,")
     assert run("export", "-c", "BYD", "--year", "1995").stdout.startswith("# cnblock timeline")
+
+
+def test_states_and_intervals_show_their_kind_as_of_date_and_open_ends():
+    as_of = PartialDate.parse("2018-03-28")
+    log = make_log(
+        event("held", None, "alliance", kind="state", as_of=as_of, title="Held"),
+        event("fund", "2013/..", "alliance", kind="state", as_of=as_of, title="Fund"),
+        event("said", "2017/2018", "byd", kind="statement", according_to="wang-xing"),
+    )
+    page_text = to_html(log, log.events, Filters())
+    assert (
+        '<p class="meta">as of <time datetime="2018-03-28">2018-03-28</time>'
+        ' · <span class="kind">state</span></p>'
+    ) in page_text
+    assert '<time datetime="2013">2013</time>/<span title="end unknown">..</span>' in page_text
+    assert '<span class="kind">statement</span> · according to Wang Xing' in page_text
+    marks = {a.get("data-event"): a for a in svg(page_text).iter(f"{SVG}a")}
+    fills = {k: [r.get("fill") for r in m.iter(f"{SVG}rect")] for k, m in marks.items()}
+    assert fills["held"] == ["url(#fade-in)", None]
+    assert fills["fund"] == [None, "url(#fade-out)"]
+    assert marks["held"].get("class") == "state"
+    assert marks["said"].get("class") == "claim"
+    assert (
+        marks["held"].get("aria-label")
+        == "as of 2018-03-28: Held (state; lane Zhongguancun Blockchain Industry Alliance)"
+    )
+    assert re.findall(r'<h3 id="y-(\d+)">', page_text) == ["2013", "2017", "2018"]

@@ -86,3 +86,33 @@ def test_pack_puts_overlapping_spans_in_new_rows():
     assert pack([(0, 10), (5, 15), (10, 20), (11, 12)]) == [0, 1, 0, 2]
     assert pack([(0, 10), (11, 20)], gap=2) == [0, 1]
     assert pack([]) == []
+
+
+AS_OF = PartialDate.parse("2018-03-28")
+
+
+@pytest.mark.parametrize(
+    ("date", "extra", "expected"),
+    [
+        # a state with no known start fades in up to the day it was reported
+        (None, {"kind": "state", "as_of": AS_OF}, (start_of(AS_OF), end_of(AS_OF), True, False)),
+        # an open-ended state runs to its as-of date, then fades out
+        ("2013/..", {"kind": "state", "as_of": AS_OF}, (2013 * 12, end_of(AS_OF), False, True)),
+        # an open end without an as-of date fades out after what is known
+        ("2013/..", {}, (2013 * 12, 2014 * 12, False, True)),
+        ("../2018-03", {}, (2018 * 12 + 2, 2018 * 12 + 3, True, False)),
+        ("2017/2018", {}, (2017 * 12, 2019 * 12, False, False)),
+        # a state whose date ends before its as-of date is drawn up to the as-of date
+        ("2016", {"kind": "state", "as_of": AS_OF}, (2016 * 12, end_of(AS_OF), False, False)),
+    ],
+)
+def test_extent_of_intervals_and_states(date, extra, expected):
+    ext = extent(event("e", date, **extra))
+    assert ext is not None
+    assert (ext.start, ext.end, ext.open_start, ext.open_end) == pytest.approx(expected)
+    assert not ext.point
+
+
+def test_each_side_of_an_interval_keeps_its_own_fuzziness():
+    ext = extent(event("e", "2018-05~/2019"))
+    assert (ext.fuzzy_start, ext.fuzzy_end, ext.fuzzy) == (True, False, True)
