@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from cnblock import __version__
 from cnblock.commands import streams
 from cnblock.commands.common import State, console, write
-from cnblock.errors import CnblockError, DataError
+from cnblock.errors import CnblockError, DataError, DraftError
 from cnblock.loader import LOCAL_FILE
 from cnblock.text import printable
 
@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "sources": "explore",
     "export": "exporting",
     "validate": "checking",
+    "source": "sources",
 }
 """Every command, in the order --help lists them, and its module in `cnblock.commands`
 (tests/test_commands.py checks this against the modules' own Typer apps)."""
@@ -37,7 +38,7 @@ COMMANDS: dict[str, str] = {
 
 def build_command(name: str) -> Any:
     """The Click command Typer makes of command `name`, importing only its module."""
-    from typer.main import get_command_from_info, get_command_name
+    from typer.main import get_command_from_info, get_command_name, get_group_from_info
 
     family = importlib.import_module(f"cnblock.commands.{COMMANDS[name]}")
     for info in family.app.registered_commands:
@@ -46,6 +47,14 @@ def build_command(name: str) -> Any:
             return get_command_from_info(
                 info,
                 pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    for group in family.app.registered_groups:  # `source add`, `source show`
+        if group.name == name:
+            return get_group_from_info(
+                group,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                suggest_commands=app.suggest_commands,
                 rich_markup_mode=app.rich_markup_mode,
             )
     raise LookupError(f"cnblock.commands.{COMMANDS[name]} has no command '{name}'")
@@ -79,8 +88,13 @@ def report(exc: CnblockError) -> None:
 
     err = console(stderr=True)
     if isinstance(exc, DataError):
-        err.print(render.problem_report(exc.problems, loader.source_lines), end="", soft_wrap=True)
-    err.print(f"cnblock: {printable(str(exc))}", soft_wrap=True)
+        drafts = exc.drafts if isinstance(exc, DraftError) else {}
+
+        def lines(path: str) -> list[str] | None:
+            return drafts[path].split("\n") if path in drafts else loader.source_lines(path)
+
+        err.print(render.problem_report(exc.problems, lines), end="", soft_wrap=True)
+    err.print(f"cnblock: {printable(str(exc))}", soft_wrap=True)  # names may hold escapes
 
 
 app = typer.Typer(

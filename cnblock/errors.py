@@ -48,3 +48,13 @@ class UsageError(CnblockError):
 
 class OutputError(CnblockError):
     """An export could not be written where the user asked."""
+
+
+class DraftError(DataError):
+    """A file's new text, checked before it was written, has problems: nothing was written.
+    `drafts` holds the new texts by path, to show the problems in their lines."""
+
+    def __init__(self, problems: list[Problem], drafts: dict[str, str]):
+        super().__init__(problems)
+        self.drafts = drafts
+        self.args = (f"{self.args[0]}; nothing was written",)

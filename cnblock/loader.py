@@ -119,13 +119,15 @@ def source_lines(path: str) -> list[str] | None:
         return None
 
 
-def load(paths: list[str]) -> EventLog:
-    """Load and merge data files; raise DataError with every problem found in any of them."""
+def load(paths: list[str], drafts: Mapping[str, str] | None = None) -> EventLog:
+    """Load and merge data files; raise DataError with every problem found in any of them.
+    `drafts` gives, by path, a text to read instead of the file (a change not yet written)."""
     problems: list[Problem] = []
     builder = _Builder(problems)
     for path in paths:
         try:
-            root, found = parse(read_text(path), path)
+            text = drafts[path] if drafts and path in drafts else read_text(path)
+            root, found = parse(text, path)
         except DataError as exc:
             problems.extend(exc.problems)
             continue

@@ -292,6 +292,7 @@ def test_no_arguments_show_the_overview(run):
         "sources",
         "export",
         "validate",
+        "source",
     ], result.stdout
 
 

@@ -31,10 +31,13 @@ LAYERS: dict[str, int] = {
     "cnblock.htmlexport": 5,
     "cnblock.export": 6,  # its registry loads htmlexport when HTML is asked for
     "cnblock.output": 4,
+    "cnblock.curate": 2,  # appending records to a data file's text
+    "cnblock.additions": 5,  # records for `add` and `source add`, checked before writing
 }
 """A module may import only cnblock modules of a strictly lower layer."""
 
 READERS = {"cnblock.loader", "cnblock.provenance", "cnblock.cache", "cnblock.texts"}
+READERS |= {"cnblock.additions"}  # through the loader's and texts' readers, never open() itself
 WRITERS = {"cnblock.output"}
 _READ_CALLS = {"open", "read_text", "read_bytes", "fdopen"}
 _WRITE_CALLS = {"write_text", "write_bytes", "replace", "rename", "link", "unlink", "mkstemp"}

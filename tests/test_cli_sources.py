@@ -1,0 +1,173 @@
+"""`cnblock source add`: a text registered in the user's file, its words never copied;
+anything wrong writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from cnblock import loader
+
+ARTICLE = "BYD tested a ledger in March 2021.\n\nLast year it had said no.\n"
+ADD = (
+    "source",
+    "add",
+    "article.txt",
+    "--id",
+    "mine",
+    "--publisher",
+    "Me",
+    "--published",
+    "2021-03",
+)
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CNBLOCK_SEEDS", raising=False)
+    (tmp_path / "article.txt").write_text(ARTICLE, "utf-8")
+    return tmp_path
+
+
+def test_source_add_makes_a_valid_file_that_records_the_text_but_not_its_words(run, here):
+    result = run(*ADD, "--title", "A: test", "--url", "https://example.org/a")
+    assert result.exit_code == 0, result.output
+    sha = hashlib.sha256(ARTICLE.encode()).hexdigest()
+    assert result.stdout == (
+        f"created cnblock.yaml: source mine, article.txt, 4 lines, sha256 {sha[:12]}...,"
+        " language en (guessed from the text; --language sets it)\n"
+        "Cite it with: cnblock add --cite mine:LINE ...\n"
+    )
+    written = (here / "cnblock.yaml").read_text("utf-8")
+    assert written == (
+        "schema: 1\n\nsources:\n"
+        '  - id: mine\n    publisher: Me\n    title: "A: test"\n    published: "2021-03"\n'
+        '    language: en\n    url: "https://example.org/a"\n    text: article.txt\n'
+        f"    sha256: {sha}\n    lines: 4\n"
+    )
+    assert "ledger" not in written
+    source = loader.load([str(loader.default_data_file()), "cnblock.yaml"]).sources["mine"]
+    assert (source.text, source.lines, source.sha256) == ("article.txt", 4, sha)
+    valid = run("validate")
+    assert "citations checked against 1 of 3 sources' texts" in valid.stdout, valid.output
+
+
+def test_source_add_appends_to_an_existing_file_keeping_its_comments(run, here):
+    (here / "mine.yaml").write_text(
+        "# my notes\nschema: 1  # the version\n\nsources: []\n", "utf-8"
+    )
+    result = run("--data", "mine.yaml", *ADD, "--language", "ko")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("updated mine.yaml: source mine,")
+    assert "(guessed" not in result.stdout
+    text = (here / "mine.yaml").read_text("utf-8")
+    assert text.startswith(
+        "# my notes\nschema: 1  # the version\n\nsources: [{id: mine, publisher: Me,"
+    )
+    assert result.stderr == ""
+
+
+def test_the_text_is_recorded_relative_to_the_file_written(run, here):
+    (here / "log").mkdir()
+    result = run(*ADD, "--to", "log/mine.yaml")
+    assert result.exit_code == 0, result.output
+    assert '    text: "../article.txt"\n' in (here / "log" / "mine.yaml").read_text("utf-8")
+    assert result.stderr == (
+        "note: log/mine.yaml is not among the files cnblock loads; name it with"
+        " --data log/mine.yaml or in CNBLOCK_DATA\n"
+    )
+    assert run("--data", "log/mine.yaml", "validate").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("--id", "Mine"), "cnblock.yaml:4:9: error: 'Mine' is not a valid id"),
+        (("--published", "2021-02-30"), "error: '2021-02-30' is not a day of the calendar"),
+        (("--id", "coindesk-korea-2020"), "error: duplicate source id 'coindesk-korea-2020'"),
+    ],
+)
+def test_a_mistake_writes_nothing_and_says_where(run, here, change, message):
+    args = list(ADD)
+    flag = args.index(change[0])
+    args[flag + 1] = change[1]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert message in result.stderr, result.stderr
+    assert result.stderr.endswith("; nothing was written\n")
+    assert not (here / "cnblock.yaml").exists()
+    assert [p.name for p in here.iterdir()] == ["article.txt"]  # no temporary file either
+
+
+def test_a_second_source_with_the_same_id_is_refused_and_the_file_kept(run, here):
+    assert run(*ADD).exit_code == 0
+    before = (here / "cnblock.yaml").read_bytes()
+    result = run(*ADD)
+    assert result.exit_code == 1
+    assert "duplicate source id 'mine' (first at cnblock.yaml:4:9)" in result.stderr
+    assert (here / "cnblock.yaml").read_bytes() == before
+
+
+def test_a_broken_target_file_is_reported_where_it_is_broken(run, here):
+    (here / "cnblock.yaml").write_text("schema: 1\nsources: [\n", "utf-8")
+    result = run(*ADD)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("cnblock.yaml:3:1: error: YAML syntax"), result.stderr
+    assert (here / "cnblock.yaml").read_text("utf-8") == "schema: 1\nsources: [\n"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "cnblock: hostile: is a directory, not a text\n"),
+        (
+            lambda p: p.write_bytes(b"ok\nbad \xff\n"),
+            "cnblock: hostile:2:5: is not valid UTF-8 (byte 0xff)\n",
+        ),
+        (
+            lambda p: p.write_bytes(b" \n\n"),
+            "cnblock: hostile: is empty; a source needs a text to cite\n",
+        ),
+        (
+            lambda p: p.write_bytes(b"x" * (50 * 1024 * 1024)),
+            "cnblock: hostile: is 52,428,800 bytes; a text may have at most 8,388,608\n",
+        ),
+        (lambda p: None, "cnblock: hostile: no such file\n"),
+    ],
+    ids=["directory", "invalid-utf8", "empty", "50MB", "missing"],
+)
+def test_a_hostile_text_gets_one_clear_line_and_nothing_is_written(run, here, make, message):
+    make(here / "hostile")
+    args = list(ADD)
+    args[2] = "hostile"
+    result = run(*args)
+    assert (result.exit_code, result.stderr, result.stdout) == (1, message, "")
+    assert not (here / "cnblock.yaml").exists()
+
+
+def test_a_text_with_escapes_and_overrides_is_registered_and_its_name_escaped(run, here):
+    name = "evil\x1b[31m\u202e.txt"
+    (here / name).write_text("BYD \x1b]0;owned\x07 \u202egnp.exe 2021\n", "utf-8")
+    args = list(ADD)
+    args[2] = name
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "\u202e" not in result.stdout
+    assert "evil\\x1b[31m\\u202e.txt" in result.stdout
+    missing = run(*[a if a != name else name + "-gone" for a in args])
+    assert "\x1b" not in missing.stderr
+    assert "evil\\x1b" in missing.stderr
+
+
+def test_the_language_is_guessed_from_the_script():
+    from cnblock.additions import guess_language
+
+    assert guess_language("비야디는 2021년 BYD 블록체인") == "ko"
+    assert guess_language("比亚迪在2021年测试了区块链 BYD") == "zh"
+    assert guess_language("ビーワイディーはブロックチェーンを試した") == "ja"
+    assert guess_language("BYD tested 比亚迪 a ledger in March") == "en"
+    assert guess_language("2021 — 12") == "und"
