@@ -43,7 +43,7 @@ def test_source_add_makes_a_valid_file_that_records_the_text_but_not_its_words(r
     )
     written = (here / "cnblock.yaml").read_text("utf-8")
     assert written == (
-        "schema: 1\n\nsources:\n"
+        "schema: 2\n\nsources:\n"
         '  - id: mine\n    publisher: Me\n    title: "A: test"\n    published: "2021-03"\n'
         '    language: en\n    url: "https://example.org/a"\n    text: article.txt\n'
         f"    sha256: {sha}\n    lines: 4\n"
