@@ -148,16 +148,27 @@ def test_a_hostile_text_gets_one_clear_line_and_nothing_is_written(run, here, ma
     assert not (here / "cnblock.yaml").exists()
 
 
-def test_a_text_with_escapes_and_overrides_is_registered_and_its_name_escaped(run, here):
-    name = "evil\x1b[31m\u202e.txt"
-    (here / name).write_text("BYD \x1b]0;owned\x07 \u202egnp.exe 2021\n", "utf-8")
+def test_a_text_with_escapes_and_overrides_is_registered(run, here):
+    (here / "odd\u202e.txt").write_text("BYD \x1b]0;owned\x07 \u202egnp.exe 2021\n", "utf-8")
+    args = list(ADD)
+    args[2] = "odd\u202e.txt"
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert "\u202e" not in result.stdout
+    assert "odd\\u202e.txt" in result.stdout
+
+
+def test_a_file_name_with_escape_sequences_is_refused_escaped_and_nothing_written(run, here):
+    name = "evil\x1b[31m.txt"
+    (here / name).write_text("BYD 2021\n", "utf-8")
     args = list(ADD)
     args[2] = name
     result = run(*args)
-    assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.stdout
-    assert "\u202e" not in result.stdout
-    assert "evil\\x1b[31m\\u202e.txt" in result.stdout
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr
+    assert "'text' holds the control character U+001B" in result.stderr
+    assert result.stderr.endswith("nothing was written\n")
+    assert not (here / "cnblock.yaml").exists()
     missing = run(*[a if a != name else name + "-gone" for a in args])
     assert "\x1b" not in missing.stderr
     assert "evil\\x1b" in missing.stderr
