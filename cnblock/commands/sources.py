@@ -13,12 +13,12 @@ from cnblock.commands.common import state, write
 from cnblock.text import printable
 
 app = typer.Typer()
-source_app = typer.Typer(
+source_app = typer.Typer(no_args_is_help=True)
+app.add_typer(
+    source_app,
     name="source",
     help="Register an article's text as a source; read a source's text.",
-    no_args_is_help=True,
 )
-app.add_typer(source_app)
 
 ToOption = Annotated[
     Path | None,
