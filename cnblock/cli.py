@@ -7,10 +7,16 @@ name (COMMANDS) and asks Typer to build a command the first time Click looks it 
 """
 
 import importlib
+import sys
+from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+# Typer vendors click; its exceptions are reached through Typer, never by importing click.
+from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperGroup
 
 from cnblock import __version__
@@ -81,6 +87,38 @@ class _Group(TyperGroup):
             report(exc)
             raise typer.Exit(exc.exit_code) from None
 
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the app; a usage error (unknown option, bad value) is one plain line on standard
+        error, like cnblock's own errors, not a boxed panel."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, False, **extra)
+        except ClickException as exc:
+            usage_error(exc)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            sys.stderr.write("cnblock: interrupted\n")
+            sys.exit(130)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def usage_error(exc: ClickException) -> None:
+    """`cnblock: <what is wrong>; see: cnblock COMMAND -h`, on one line."""
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    if message[1:2].islower():  # "No such option" reads as cnblock's own messages do
+        message = message[0].lower() + message[1:]
+    if isinstance(exc, UsageError) and exc.ctx is not None:
+        message += f"; see: {exc.ctx.command_path} -h"
+    sys.stderr.write(f"cnblock: {message}\n")
+
 
 def report(exc: CnblockError) -> None:
     """The error on standard error: the problems with their lines, then one summary line."""
@@ -103,6 +141,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 def _version(value: bool) -> None:
@@ -136,15 +180,52 @@ def main_options(
             help="Leave out the shipped log: load only your own files (a YAML subset, say).",
         ),
     ] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            metavar="WHEN",
+            help="Colour: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it),"
+            " always, or never.",
+        ),
+    ] = Color.auto,
+    ascii: Annotated[
+        bool | None,
+        typer.Option(
+            "--ascii/--unicode",
+            help="Draw rules and bars with ASCII (- #), for terminals that draw ─ · – █ two"
+            " cells wide. Default: ASCII when the locale is Chinese, Japanese or Korean, or"
+            " CNBLOCK_ASCII=1.",
+            show_default=False,
+        ),
+    ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page. Long output on a terminal otherwise goes through $CNBLOCK_PAGER,"
+            " else $PAGER, else 'less -FRX' (an empty value or 'cat': no pager).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="Show the version and exit.",
         ),
     ] = False,
 ) -> None:
     """Explore how Chinese companies and institutions took up blockchain, event by cited event."""
-    ctx.obj = State([str(p) for p in data or []], shipped=not no_shipped)
+    ctx.obj = State(
+        [str(p) for p in data or []],
+        shipped=not no_shipped,
+        color=color.value,
+        ascii=ascii,
+        pager=not no_pager,
+    )
     if ctx.invoked_subcommand is None:
         write(ctx.get_help() + "\n")
 

@@ -490,3 +490,29 @@ EXPORTERS: dict[str, Exporter] = {
     "html": to_html,
 }
 """Every export format by name; `cnblock export --format` offers exactly these."""
+
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "markdown": (".md", ".markdown"),
+    "csv": (".csv",),
+    "json": (".json",),
+    "yaml": (".yaml", ".yml"),
+    "timelinejs": (".json",),
+    "html": (".html", ".htm"),
+}
+"""The file name endings of each format; `export -o FILE` picks the format from them."""
+
+
+def format_for(path: str, asked: str | None) -> str:
+    """The export format for writing to `path`: `asked` if given, else the one its ending
+    names, else markdown. ValueError when `asked` contradicts the ending (a CSV written into
+    `events.json`, say); an ending no format claims contradicts nothing."""
+    suffix = path[path.rfind(".") :].casefold() if "." in path.rsplit("/", 1)[-1] else ""
+    named = [f for f, endings in EXTENSIONS.items() if suffix in endings and f in EXPORTERS]
+    if asked is None:
+        return named[0] if named else "markdown"
+    if named and asked not in named:
+        raise ValueError(
+            f"--format {asked} contradicts the file name {path!r}, which ends in {suffix}"
+            f" ({' or '.join(named)}); change one of them"
+        )
+    return asked

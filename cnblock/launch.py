@@ -26,7 +26,7 @@ def _version_only() -> bool:
 
 def main() -> None:
     """The `cnblock` command (and `python -m cnblock`)."""
-    if sys.argv[1:] == ["--version"] and _version_only():
+    if sys.argv[1:] in (["--version"], ["-V"]) and _version_only():
         return
     from cnblock.cli import main as run
 

@@ -26,6 +26,7 @@ from cnblock.model import (
     PartialDate,
     Source,
     Technology,
+    canonical_kind,
     parse_when,
 )
 from cnblock.suggest import did_you_mean
@@ -585,7 +586,9 @@ class _Builder:
         technologies = {v["id"]: Technology(**v, where=w) for v, w in self.records["technologies"]}
         entities = {}
         for values, where in self.records["entities"]:
-            entity = Entity(**values, where=where)
+            kind = values.get("kind")
+            spelled = {"kind": canonical_kind(kind)} if isinstance(kind, str) else {}
+            entity = Entity(**(values | spelled), where=where)
             self._check_entity(entity)
             entities[entity.id] = entity
         events = []
@@ -615,7 +618,8 @@ class _Builder:
         if entity.kind not in ENTITY_KINDS:
             self._problem(
                 entity.where["kind"],
-                f"unknown kind '{entity.kind}' (expected one of: {', '.join(ENTITY_KINDS)})",
+                f"unknown kind '{entity.kind}'{did_you_mean(entity.kind, ENTITY_KINDS)}"
+                f" (expected one of: {', '.join(ENTITY_KINDS)})",
             )
         if entity.affiliations and not entity.is_person:
             self._problem(entity.where["affiliations"], "only a person has affiliations")

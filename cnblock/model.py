@@ -18,7 +18,7 @@ _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?]?)")
 
 ENTITY_KINDS = (
     "company",
-    "organization",
+    "organisation",
     "government",
     "university",
     "person",
@@ -27,7 +27,16 @@ ENTITY_KINDS = (
     "programme",
     "conference",
 )
-"""Every kind but `person` counts as an organisation for `--company`."""
+"""Every kind but `person` counts as an organisation for `--company`. The spellings are
+British throughout (organisation, programme); the US ones are accepted as the same kind."""
+
+KIND_SPELLINGS = {"organization": "organisation", "program": "programme"}
+
+
+def canonical_kind(kind: str) -> str:
+    """The kind in the spelling cnblock uses: `organization` is `organisation`."""
+    return KIND_SPELLINGS.get(kind, kind)
+
 
 EVENT_KINDS = ("event", "state", "statement", "plan", "speculation")
 """What an event record says: something happened (`event`), a situation reported true as of a

@@ -20,7 +20,7 @@ def make_log(*events: Event) -> EventLog:
         Entity("byd", "company", "BYD", {"ko": "비야디", "zh": "比亚迪"}),
         Entity("meituan", "company", "Meituan Dianping", {"zh": "美团点评"}, ("Meituan", "메이퇀")),
         Entity("wang-xing", "person", "Wang Xing", {"zh": "王兴"}, (), ("meituan",)),
-        Entity("alliance", "organization", "Zhongguancun Blockchain Industry Alliance"),
+        Entity("alliance", "organisation", "Zhongguancun Blockchain Industry Alliance"),
         Entity(
             "zhu", "person", "Zhu Peijiang", {"ko": "주페이장"}, (), ("alliance",), printed=("ko",)
         ),

@@ -24,7 +24,7 @@ def test_byd_to_markdown_then_no_overwrite(run, tmp_path):
     target = tmp_path / "byd.md"
     result = run("export", "--company", "BYD", "--format", "markdown", "-o", str(target))
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"wrote 10 events to {target}\n"
+    assert result.stderr == f"wrote 10 events (markdown) to {target}\n"
     text = target.read_text("utf-8")
     for title in byd_titles(run):
         assert text.count(title) == 1, title

@@ -212,10 +212,12 @@ def test_the_html_extension_chooses_the_format(run, tmp_path):
     assert page.startswith("<!DOCTYPE html>\n"), page[:200]
     byd = json.loads(run("timeline", "--company", "BYD", "--format", "json").stdout)
     assert page.count("<article ") == len(byd) > 1
-    assert result.stderr == f"wrote {len(byd)} events to {target}\n"
-    # the extension only chooses when --format is not given
-    run("export", "--company", "BYD", "-f", "csv", "-o", str(tmp_path / "t.htm"))
-    assert (tmp_path / "t.htm").read_text("utf-8").startswith("id,kind,date,")
+    assert result.stderr == f"wrote {len(byd)} events (html) to {target}\n"
+    # a --format that contradicts the extension is refused (issue 10), nothing written
+    refused = run("export", "--company", "BYD", "-f", "csv", "-o", str(tmp_path / "t.htm"))
+    assert refused.exit_code == 2
+    assert "contradicts the file name" in refused.stderr
+    assert not (tmp_path / "t.htm").exists()
     assert run("export", "-c", "BYD", "--year", "1995").stdout.startswith("# cnblock timeline")
 
 

@@ -1,12 +1,11 @@
 """`cnblock validate`: every problem of the data files at its FILE:LINE:COL."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cnblock import loader, render
-from cnblock.commands.common import rendered, state, write
+from cnblock.commands.common import Words, rendered, state, write
 from cnblock.text import counted, printable
 
 app = typer.Typer()
@@ -16,9 +15,10 @@ app = typer.Typer()
 def validate(
     ctx: typer.Context,
     files: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
             metavar="[FILE]...",
+            click_type=Words(),
             help="Your data files, checked on top of the shipped log (unless --no-shipped)."
             " Default: the files the other commands load.",
         ),
@@ -27,7 +27,7 @@ def validate(
     """Check data files and report every problem at its FILE:LINE:COL."""
     from cnblock import provenance
 
-    paths = state(ctx).files([str(f) for f in files or []])
+    paths = state(ctx).files(list(files or []))
     log, problems, unchecked = provenance.validate(paths)
     if problems or log is None:
         write(rendered(render.problem_report(problems, loader.source_lines), end=""))

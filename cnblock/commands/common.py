@@ -12,6 +12,9 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
+# Typer vendors click; a parameter type is reached through Typer, never by importing click.
+from typer._click.types import ParamType
+
 from cnblock import loader, query
 from cnblock.commands import streams
 from cnblock.commands.streams import is_terminal
@@ -195,6 +198,26 @@ def _page(command: str, text: str) -> bool:
     except OSError:
         return False
     return done.returncode != 127  # the shell's 'command not found'
+
+
+class Words(ParamType):
+    """A plain text argument whose help shows only its placeholder (ID..., FILE...), not
+    Typer's `<str>` or `<path>` beside it."""
+
+    name = "text"
+
+    def get_metavar(self, param: Any, ctx: Any) -> str | None:
+        return ""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        return str(value)
+
+
+def at_least_one(value: int | None) -> int | None:
+    """A count option's check (`N`, not Typer's `N [x>=1]` in the help)."""
+    if value is not None and value < 1:
+        raise typer.BadParameter(f"{value} is not a count: give 1 or more")
+    return value
 
 
 def write(text: str, data: bool = False) -> None:

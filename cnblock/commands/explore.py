@@ -11,13 +11,16 @@ from cnblock.commands.common import (
     Format,
     FormatOption,
     Listing,
+    Words,
+    at_least_one,
     emit,
     select,
     show_listing,
     state,
     with_filters,
 )
-from cnblock.model import ENTITY_KINDS
+from cnblock.model import ENTITY_KINDS, KIND_SPELLINGS, canonical_kind
+from cnblock.suggest import did_you_mean
 from cnblock.text import printable
 
 app = typer.Typer()
@@ -33,7 +36,10 @@ def timeline(
     ] = False,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most N events.")
+        int | None,
+        typer.Option(
+            "--limit", "-n", metavar="N", callback=at_least_one, help="Show at most N events."
+        ),
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -68,7 +74,10 @@ def years(
     top: Annotated[
         int,
         typer.Option(
-            "--top", min=1, metavar="N", help="With --by company: the N busiest organisations."
+            "--top",
+            metavar="N",
+            callback=at_least_one,
+            help="With --by company: the N busiest organisations.",
         ),
     ] = 8,
     fmt: FormatOption = Format.table,
@@ -108,6 +117,7 @@ def show(
         list[str],
         typer.Argument(
             metavar="ID...",
+            click_type=Words(),
             help="Event ids, as the timeline shows them under each title; any case.",
         ),
     ],
@@ -159,6 +169,28 @@ SOURCES = Listing(
 _ORGANISATION_KINDS = [k for k in ENTITY_KINDS if k != "person"]
 
 
+def _kind(value: str | None) -> str | None:
+    """The kind of organisation asked for, in cnblock's spelling; BadParameter, suggesting the
+    closest kind, when it is not one."""
+    if value is None:
+        return None
+    kind = canonical_kind(value.strip().casefold())
+    if kind not in _ORGANISATION_KINDS:
+        raise typer.BadParameter(
+            f"'{printable(value)}' is not a kind of organisation"
+            f"{did_you_mean(kind, _ORGANISATION_KINDS)}"
+            f" (kinds: {', '.join(_ORGANISATION_KINDS)})",
+            param_hint="--kind",
+        )
+    return kind
+
+
+def _complete_kind(incomplete: str) -> list[str]:
+    wanted = incomplete.casefold()
+    spellings = [*_ORGANISATION_KINDS, *KIND_SPELLINGS]
+    return [k for k in spellings if k.startswith(wanted)]
+
+
 @app.command(epilog="Example: cnblock companies --kind university")
 @with_filters
 def companies(
@@ -166,15 +198,18 @@ def companies(
     filters: query.Filters,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", "-k", help=f"Only this kind: {', '.join(_ORGANISATION_KINDS)}."),
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            callback=_kind,
+            autocompletion=_complete_kind,
+            help=f"Only this kind: {', '.join(_ORGANISATION_KINDS)} (US spellings accepted too).",
+        ),
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """List companies and organisations with their names in every language."""
-    if kind is not None and kind not in _ORGANISATION_KINDS:
-        raise typer.BadParameter(
-            f"'{printable(kind)}' is not a kind of organisation", param_hint="--kind"
-        )
     show_listing(ctx, filters, fmt, ORGANISATIONS, keep=lambda e: kind is None or e.kind == kind)
 
 

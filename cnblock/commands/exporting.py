@@ -2,13 +2,13 @@
 
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cnblock import export, query
 from cnblock.commands.common import select, with_filters, write
+from cnblock.errors import UsageError
 from cnblock.text import counted, printable
 
 app = typer.Typer()
@@ -20,27 +20,10 @@ ExportFormat = Enum(  # type: ignore[misc]
 )
 
 
-EXTENSIONS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".csv": "csv",
-    ".json": "json",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".html": "html",
-    ".htm": "html",
-}
-"""The format a FILE's extension chooses when --format is not given."""
-
-
-def format_for(output: Path | None) -> str:
-    return EXTENSIONS.get(output.suffix.lower(), "markdown") if output else "markdown"
-
-
 @app.command(
     "export",
-    epilog="Example: cnblock export --company BYD -o byd.html (the file's extension chooses"
-    " the format; --format overrides it)",
+    epilog="Example: cnblock export --company BYD -o byd.html (the file's ending chooses"
+    " the format; a --format that contradicts it is refused)",
 )
 @with_filters
 def export_events(
@@ -51,15 +34,18 @@ def export_events(
         typer.Option(
             "--format",
             "-f",
-            help="The file format. Default: from FILE's extension (.md, .csv, .json, .yaml,"
-            " .html), else markdown.",
+            help="The file format. Default: the one FILE's ending names (.md, .csv, .json,"
+            " .yaml, .yml, .html), else markdown.",
             show_default=False,
         ),
     ] = None,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE instead of standard output ('-': standard output).",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
@@ -69,13 +55,17 @@ def export_events(
 ) -> None:
     """Export the filtered events as Markdown, CSV, JSON, a YAML subset, TimelineJS or a
     self-contained HTML page with a chart."""
-    name = fmt.value if fmt is not None else format_for(output)
+    to_file = output is not None and output != "-"
+    try:
+        name = export.format_for(output or "" if to_file else "", fmt.value if fmt else None)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     log, events = select(ctx, filters)
     text = export.EXPORTERS[name](log, events, filters, long)
-    if output is None:
+    if output is None or not to_file:  # no file, or "-": standard output
         write(text, data=True)
         return
     from cnblock.output import write_file
 
-    write_file(str(output), text, force=force, inputs=log.files)
-    sys.stderr.write(f"wrote {counted(len(events), 'event')} to {printable(str(output))}\n")
+    write_file(output, text, force=force, inputs=log.files)
+    sys.stderr.write(f"wrote {counted(len(events), 'event')} ({name}) to {printable(output)}\n")
