@@ -8,12 +8,14 @@ source names its text relative to its data file (see `cnblock.texts`).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from cnblock import loader, texts
-from cnblock.errors import DataError, Problem
+from cnblock.errors import CnblockError, DataError, Problem
 from cnblock.model import Event, EventLog, Source
+from cnblock.text import Phrase
 from cnblock.texts import seeds_folder
 
 
@@ -128,6 +130,53 @@ def find_span(line: str, phrase: str, occurrence: int = 1) -> tuple[int, int, st
         if start < 0 or not phrase:
             raise ValueError(f"the phrase does not appear {occurrence} time(s) in the line")
     return start, start + len(phrase), phrase_digest(phrase)
+
+
+CONTEXT = 24
+"""How many characters of the line `show` gives on each side of a cited phrase."""
+
+
+def cited_phrases(
+    log: EventLog, events: Sequence[Event], folder: Path | None, context: int = CONTEXT
+) -> dict[tuple[str, int, int, int], Phrase | str]:
+    """For each citation with a span, by (source, line, start, end): the phrase from the
+    text at hand, or in words why it cannot be shown. Texts are read only for the sources
+    these events cite with a span, and only a text matching its fingerprint is used."""
+    wanted = {c.source for e in events for c in e.sources if c.span}
+    if not wanted:
+        return {}
+    cited = log._replace(sources={k: v for k, v in log.sources.items() if k in wanted})
+    try:
+        found = find_texts(cited, folder, []).lines
+    except CnblockError:  # a bad CNBLOCK_SEEDS folder: `validate` says what is wrong with it
+        found = {}
+    phrases: dict[tuple[str, int, int, int], Phrase | str] = {}
+    for event in events:
+        for c in event.sources:
+            if c.span is None:
+                continue
+            key = (c.source, c.line, *c.span)
+            lines = found.get(c.source)
+            if lines is None:
+                phrases[key] = (
+                    f"set {texts.SEEDS_ENV} to the folder of the article texts to see it"
+                    if folder is None and log.sources[c.source].seed
+                    else "its text is not at hand (see: cnblock validate)"
+                )
+                continue
+            line = lines[c.line - 1] if c.line <= len(lines) else ""
+            start, end = c.span
+            if end > len(line) or phrase_digest(line[start:end]) != c.digest:
+                phrases[key] = "the text at hand does not match this citation"
+                continue
+            phrases[key] = Phrase(
+                line[max(0, start - context) : start],
+                line[start:end],
+                line[end : end + context],
+                more_before=start > context,
+                more_after=end + context < len(line.rstrip()),
+            )
+    return phrases
 
 
 def check_spans(event: Event, texts: dict[str, list[str]], log: EventLog) -> list[Problem]:

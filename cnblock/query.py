@@ -233,6 +233,11 @@ def listed(
     return [(r, stats.get(r.id, empty)) for r in records if everything or r.id in stats]
 
 
+def spanning(events: Sequence[Event]) -> int:
+    """How many of the events are counted in more than one year (see `years`)."""
+    return sum(1 for e in events if len(e.years()) > 1)
+
+
 class YearRow(NamedTuple):
     year: int
     events: int

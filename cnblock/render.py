@@ -7,16 +7,27 @@ sequence, a bell or a right-to-left override in a title cannot reach the termina
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
 
 from cnblock.errors import Problem
-from cnblock.layout import GLUE, PLAIN, UNICODE, Column, Drawing, Row, Screen, paragraphs, table
+from cnblock.layout import (
+    ASCII,
+    GLUE,
+    PLAIN,
+    UNICODE,
+    Column,
+    Drawing,
+    Row,
+    Screen,
+    paragraphs,
+    table,
+)
 from cnblock.model import Entity, Event, EventLog, Interval, Source, Technology
 from cnblock.query import Activity, YearRow
-from cnblock.text import citation_label, claimant, date_label, printable
+from cnblock.text import Phrase, citation_label, claimant, date_label, printable
 
 
 def cell(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
@@ -132,6 +143,19 @@ def years(rows: Sequence[YearRow], screen: Screen = PLAIN, names: int = 6) -> Te
     return table(columns, lines, screen)
 
 
+def spanning_note(count: int, screen: Screen = PLAIN) -> Text:
+    """Says how records that span several years were counted, when there are any."""
+    if not count:
+        return Text()
+    records = "1 record spans" if count == 1 else f"{count} records span"
+    note = Text(
+        f"{records} several years: each is counted in every year from its known start to"
+        " its known end.",
+        style="dim",
+    )
+    return Text("\n") + paragraphs([note], screen)
+
+
 def year_matrix(
     years_: Sequence[int],
     entities: Sequence[Entity],
@@ -151,11 +175,37 @@ def year_matrix(
     return table(columns, rows, screen)
 
 
+CURATOR_MARK = "*"
+CURATOR_NOTE = "* a name the curator supplied; the sources do not print it"
+
+
+def curated(entity: Entity | Technology, code: str) -> bool:
+    """Whether the entity's name `code` ('name' or a language) is marked as the curator's: so
+    only when the entity says which names the sources print, and this one is not among them."""
+    printed: tuple[str, ...] = getattr(entity, "printed", ())
+    return bool(printed) and code not in printed
+
+
+def entity_name(entity: Entity) -> str:
+    """The English name, marked when the curator supplied it."""
+    return glued(entity.name) + (CURATOR_MARK if curated(entity, "name") else "")
+
+
 def names_line(entity: Entity | Technology, drawing: Drawing = UNICODE) -> Text:
-    """Every other name: 'ko 비야디 · zh 比亚迪 · alias', each name kept whole."""
+    """Every other name: 'ko 비야디 · zh 比亚迪* · alias', each name kept whole; a name the
+    curator supplied is marked (see CURATOR_NOTE)."""
     names = getattr(entity, "names", {})
-    parts = [f"{code}{GLUE}{glued(name)}" for code, name in names.items()]
+    parts = [
+        f"{code}{GLUE}{glued(name)}{CURATOR_MARK if curated(entity, code) else ''}"
+        for code, name in names.items()
+    ]
     return Text(drawing.separator.join(parts + [glued(a) for a in entity.aliases]))
+
+
+def _curator_note(entities: Iterable[Entity]) -> Text:
+    """The note explaining the mark, when a name is marked."""
+    marked = any(curated(e, code) for e in entities for code in ("name", *e.names) if e.printed)
+    return Text("\n" + CURATOR_NOTE, style="dim") if marked else Text()
 
 
 def _years(activity: Activity, drawing: Drawing) -> Text:
@@ -187,7 +237,7 @@ def entities(
         Row(
             cells=[
                 cell(entity.id, "dim"),
-                Text(glued(entity.name), "bold"),
+                Text(entity_name(entity), "bold"),
                 names_line(entity, screen.drawing),
                 name_list(log.entities[a].name for a in entity.affiliations)
                 if with_affiliations
@@ -198,7 +248,7 @@ def entities(
         )
         for entity, activity in pairs
     ]
-    return table(columns, rows, screen)
+    return table(columns, rows, screen) + _curator_note(e for e, _ in pairs)
 
 
 def technologies(pairs: Sequence[tuple[Technology, Activity]], screen: Screen = PLAIN) -> Text:
@@ -254,8 +304,30 @@ def sources(pairs: Sequence[tuple[Source, Activity]], screen: Screen = PLAIN) ->
     return table(columns, rows, screen)
 
 
-def event_detail(log: EventLog, event: Event, screen: Screen = PLAIN) -> Text:
-    """One event in full: every name of every entity, and every citation with its source."""
+PhraseKey = tuple[str, int, int, int]
+
+
+def _cited(found: Phrase | str, screen: Screen) -> Text:
+    """A cited phrase in its context, or why it cannot be shown."""
+    if isinstance(found, str):
+        return cell(f"({found})", "dim")
+    ellipsis = "..." if screen.drawing == ASCII else "…"
+    opening, closing = ('"', '"') if screen.drawing == ASCII else ("“", "”")
+    return (
+        cell((ellipsis if found.more_before else "") + found.before, "dim")
+        + cell(opening + found.phrase + closing, "bold")
+        + cell(found.after + (ellipsis if found.more_after else ""), "dim")
+    )
+
+
+def event_detail(
+    log: EventLog,
+    event: Event,
+    screen: Screen = PLAIN,
+    phrases: Mapping[PhraseKey, Phrase | str] | None = None,
+) -> Text:
+    """One event in full: its kind and who asserts it, every name of every entity, and every
+    citation with its source and, where `phrases` has it, the cited phrase in context."""
     rows: list[tuple[str, Text]] = [  # label, value
         ("ID", cell(event.id)),
         ("Kind", cell(event.kind)),
@@ -270,7 +342,7 @@ def event_detail(log: EventLog, event: Event, screen: Screen = PLAIN) -> Text:
         rows.append(("Place", cell(event.place)))
     rows.append(("Summary", cell(event.summary, keep_newlines=True)))
     for entity in log.event_entities(event):
-        label = cell(f"{entity.name} ({entity.kind}, {entity.id})")
+        label = cell(f"{entity_name(entity)} ({entity.kind}, {entity.id})")
         others = names_line(entity, screen.drawing)
         rows.append(("Entity", label + (Text(": ") + others if others.plain else Text())))
     rows.extend(
@@ -280,6 +352,10 @@ def event_detail(log: EventLog, event: Event, screen: Screen = PLAIN) -> Text:
         source = log.sources[citation.source]
         text = f"{source.publisher}, {source.published}, line {citation.line}"
         rows.append(("Source", cell(text + (f" <{source.url}>" if source.url else ""))))
+        if citation.span is not None and phrases is not None:
+            found = phrases.get((citation.source, citation.line, *citation.span))
+            if found is not None:
+                rows.append(("Cited", _cited(found, screen)))
     body = table(
         [Column(""), Column("")],
         [Row(cells=[Text(label, style="bold"), value]) for label, value in rows],
@@ -287,12 +363,17 @@ def event_detail(log: EventLog, event: Event, screen: Screen = PLAIN) -> Text:
         header=False,
     )
     title = paragraphs([cell(event.title, "bold underline")], screen)
-    return Text("\n").join([title, Text(), body])
+    return Text("\n").join([title, Text(), body]) + _curator_note(log.event_entities(event))
 
 
-def event_details(log: EventLog, events: Sequence[Event], screen: Screen = PLAIN) -> Text:
+def event_details(
+    log: EventLog,
+    events: Sequence[Event],
+    screen: Screen = PLAIN,
+    phrases: Mapping[PhraseKey, Phrase | str] | None = None,
+) -> Text:
     """Each event in full, a blank line between two."""
-    return Text("\n\n").join(event_detail(log, e, screen) for e in events)
+    return Text("\n\n").join(event_detail(log, e, screen, phrases) for e in events)
 
 
 def problem_report(

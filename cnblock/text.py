@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from cnblock.model import Citation, Entity, Event, EventLog, Technology
 
@@ -75,3 +76,14 @@ def claimant(log: EventLog, event: Event) -> str | None:
         return None
     entity = log.entities.get(event.according_to)
     return entity.name if entity else "the source"
+
+
+class Phrase(NamedTuple):
+    """A cited phrase as the reader's own copy of the text has it, with a little of the line
+    on each side. Shown, never stored."""
+
+    before: str
+    phrase: str
+    after: str
+    more_before: bool = False  # the line goes on before `before`
+    more_after: bool = False  # and after `after`

@@ -2,7 +2,7 @@
 
 # No `from __future__ import annotations`: Typer reads the options from real annotations.
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,11 @@ from cnblock.commands.common import (
 from cnblock.model import ENTITY_KINDS, KIND_SPELLINGS, canonical_kind
 from cnblock.suggest import did_you_mean
 from cnblock.text import printable
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from cnblock.layout import Screen
 
 app = typer.Typer()
 
@@ -82,8 +87,13 @@ def years(
     ] = 8,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Count events by year, with the organisations active in each."""
+    """Count events by year, with the organisations active in each.
+
+    A record whose date spans several years (2017/2018, or a state from 2013 as of 2018) is
+    counted in every year it is known to cover.
+    """
     log, events = select(ctx, filters)
+    spanning = query.spanning(events)
     if by is By.company:
         years_, entities, counts = query.year_matrix(log, events, top)
         matrix = [
@@ -93,7 +103,10 @@ def years(
             ctx,
             fmt,
             records=lambda: matrix,
-            table=lambda screen: render.year_matrix(years_, entities, counts, screen),
+            table=lambda screen: (
+                render.year_matrix(years_, entities, counts, screen)
+                + render.spanning_note(spanning, screen)
+            ),
             csv=lambda: export.to_csv(matrix, ["year", *(e.name for e in entities)]),
             empty=not events,
         )
@@ -105,7 +118,7 @@ def years(
         records=lambda: [
             {"year": r.year, "events": r.events, "companies": list(r.companies)} for r in rows
         ],
-        table=lambda screen: render.years(rows, screen),
+        table=lambda screen: render.years(rows, screen) + render.spanning_note(spanning, screen),
         empty=not events,
     )
 
@@ -129,6 +142,13 @@ def show(
     """
     log = state(ctx).load()
     events = query.find_events(log, event_ids)
+
+    def details(screen: "Screen") -> "Text":
+        from cnblock import provenance, texts
+
+        phrases = provenance.cited_phrases(log, events, texts.seeds_folder())
+        return render.event_details(log, events, screen, phrases)
+
     emit(
         ctx,
         fmt,
@@ -137,7 +157,7 @@ def show(
             if len(events) == 1
             else [export.event_record(log, e) for e in events]
         ),
-        table=lambda screen: render.event_details(log, events, screen),
+        table=details,
         csv=lambda: export.events_csv(log, events),
     )
 
