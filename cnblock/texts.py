@@ -138,3 +138,38 @@ def read(path: Path) -> SourceText:
     digest = hashlib.sha256()
     raw = read_bytes(str(path), MAX_TEXT_BYTES, "a text", digest.update)  # hashed as it is read
     return SourceText(path, digest.hexdigest(), split(raw.decode("utf-8-sig", "replace")))
+
+
+class Readable(NamedTuple):
+    """A source's text to show a reader: its lines, and what the reader should know about
+    them (bytes that are not UTF-8, a text that is not the one recorded)."""
+
+    lines: list[str]
+    notes: list[str]
+
+
+def for_reading(source: Source, seeds: Path | None) -> Readable:
+    """The source's text as the reader's copy has it; a one-line CnblockError saying why when
+    there is none to show. Bytes that are not UTF-8 are shown as \\xNN escapes."""
+    import hashlib
+
+    where = locate(source, seeds)
+    if isinstance(where, str):
+        raise CnblockError(f"cannot show {source.id}: {where}")
+    digest = hashlib.sha256()
+    try:
+        raw = read_bytes(str(where), MAX_TEXT_BYTES, "a text", digest.update)
+    except DataError as exc:
+        raise CnblockError(f"cannot show {source.id}: {where}: {exc.problems[0].message}") from None
+    notes = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8-sig", "backslashreplace")
+        notes.append(f"{where} is not valid UTF-8; its bad bytes are shown as \\xNN")
+    if source.sha256 and digest.hexdigest() != source.sha256:
+        notes.append(
+            f"{where} is not the text recorded for {source.id} (its sha256 differs);"
+            " the lines may not be the ones the events cite"
+        )
+    return Readable(split(text), notes)

@@ -182,3 +182,131 @@ def test_the_language_is_guessed_from_the_script():
     assert guess_language("ビーワイディーはブロックチェーンを試した") == "ja"
     assert guess_language("BYD tested 比亚迪 a ledger in March") == "en"
     assert guess_language("2021 — 12") == "und"
+
+
+# source show -------------------------------------------------------------------------------
+
+SHOWN = (
+    "schema: 2\n"
+    "sources:\n"
+    "  - {{id: mine, publisher: Me, published: '2021', language: en, text: {text},"
+    " sha256: {sha}}}\n"
+    "events:\n"
+    "  - {{id: ledger-test, date: '2021-03', title: T, summary: S, entities: [byd],"
+    " sources: [{{source: mine, line: 1, span: [0, 10], digest: {digest}}}]}}\n"
+)
+
+
+def shown_log(here: Path, text: bytes, name: str = "article.txt") -> None:
+    (here / name).write_bytes(text)
+    phrase = text.split(b"\n")[0].decode("utf-8", "replace")[:10]
+    (here / "cnblock.yaml").write_text(
+        SHOWN.format(
+            text=name,
+            sha=hashlib.sha256(text).hexdigest(),
+            digest=hashlib.sha256(phrase.encode()).hexdigest()[:12],
+        ),
+        "utf-8",
+    )
+
+
+def test_source_show_numbers_the_lines_and_names_the_citing_events(run, here):
+    shown_log(here, ARTICLE.encode())
+    result = run("source", "show", "mine")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "1 | BYD tested a ledger in March 2021.\n"
+        "  | cited by ledger-test [0:10]\n"
+        "2 | \n"
+        "3 | Last year it had said no.\n"
+        "4 | \n"
+    )
+
+
+def test_source_show_highlights_the_cited_span(run, here):
+    shown_log(here, ARTICLE.encode())
+    result = run("source", "show", "mine", env={"FORCE_COLOR": "1", "NO_COLOR": None})
+    assert "\x1b[1;33mBYD tested\x1b[0m a ledger" in result.stdout, repr(result.stdout)
+
+
+def test_uncited_lists_the_dated_lines_no_event_cites(run, here):
+    shown_log(here, ARTICLE.encode())
+    result = run("source", "show", "mine", "--uncited")
+    assert result.stdout == "3 | Last year it had said no.\n  | states Last year\n"
+    (here / "cnblock.yaml").write_text(
+        (here / "cnblock.yaml").read_text("utf-8").replace("line: 1,", "line: 3,"), "utf-8"
+    )
+    result = run("source", "show", "mine", "--uncited")
+    assert result.stdout.startswith(
+        "1 | BYD tested a ledger in March 2021.\n  | states March, 2021"
+    )
+
+
+def test_a_hostile_text_is_shown_escaped(run, here):
+    shown_log(
+        here, "BYD \x1b[2J\x1b]0;owned\x07 \u202eevil 2021\nok \xff\n".encode() + b"bad \xff\n"
+    )
+    result = run("source", "show", "mine")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "\u202e" not in result.stdout
+    assert "1 | BYD \\x1b[2J\\x1b]0;owned\\x07 \\u202eevil 2021\n" in result.stdout
+    assert "3 | bad \\xff\n" in result.stdout
+    assert "note: article.txt is not valid UTF-8; its bad bytes are shown as \\xNN" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda p: p.mkdir(),
+            "cnblock: cannot show mine: article.txt: is a directory, not a text\n",
+        ),
+        (
+            lambda p: p.write_bytes(b"x" * (50 * 1024 * 1024)),
+            "cnblock: cannot show mine: article.txt: is 52,428,800 bytes; a text may have at most 8,388,608\n",
+        ),
+    ],
+    ids=["directory", "50MB"],
+)
+def test_a_text_that_cannot_be_shown_gets_one_line(run, here, make, message):
+    shown_log(here, ARTICLE.encode())
+    (here / "article.txt").unlink()
+    make(here / "article.txt")
+    result = run("source", "show", "mine")
+    assert (result.exit_code, result.stderr, result.stdout) == (1, message, "")
+
+
+def test_an_altered_or_missing_text_is_said_so(run, here):
+    shown_log(here, ARTICLE.encode())
+    (here / "article.txt").write_text(ARTICLE + "more\n", "utf-8")
+    result = run("source", "show", "mine")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("note: article.txt is not the text recorded for mine")
+    (here / "article.txt").unlink()
+    result = run("source", "show", "mine")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "cnblock: cannot show mine: article.txt: no such file\n",
+    )
+    result = run("source", "show", "coindesk-korea-2020")
+    assert result.stderr == "cnblock: cannot show coindesk-korea-2020: CNBLOCK_SEEDS is not set\n"
+    result = run("source", "show", "mien")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "cnblock: unknown source 'mien'; did you mean 'mine'?\n",
+    )
+
+
+def test_the_shipped_sources_dated_lines_are_all_cited_but_a_biography(run, seeds, monkeypatch):
+    monkeypatch.setenv("CNBLOCK_SEEDS", str(seeds))
+    result = run("source", "show", "money-today-2018", "--uncited")
+    assert (result.stdout, result.stderr) == (
+        "",
+        "every dated line of money-today-2018 is cited by an event\n",
+    )
+    result = run("source", "show", "coindesk-korea-2020", "--uncited")
+    numbers = [
+        line.split(" |")[0] for line in result.stdout.splitlines() if not line.startswith(" ")
+    ]
+    assert numbers == ["53"], result.stdout  # the reporter's biography, not an event

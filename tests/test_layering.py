@@ -31,7 +31,9 @@ LAYERS: dict[str, int] = {
     "cnblock.htmlexport": 5,
     "cnblock.export": 6,  # its registry loads htmlexport when HTML is asked for
     "cnblock.output": 4,
-    "cnblock.curate": 2,  # appending records to a data file's text
+    "cnblock.curate": 2,
+    "cnblock.datelines": 0,  # the dates a line of an article states
+    "cnblock.sourceview": 3,  # a source's lines beside the events citing them  # appending records to a data file's text
     "cnblock.additions": 5,  # records for `add` and `source add`, checked before writing
 }
 """A module may import only cnblock modules of a strictly lower layer."""

@@ -10,6 +10,7 @@ import typer
 
 from cnblock import loader
 from cnblock.commands.common import state, write
+from cnblock.model import EventLog, Source
 from cnblock.text import printable
 
 app = typer.Typer()
@@ -113,3 +114,62 @@ def _warn_if_not_loaded(target: str, data: list[str]) -> None:
             f"note: {printable(target)} is not among the files cnblock loads; name it with"
             f" --data {printable(target)} or in {loader.DATA_ENV}\n"
         )
+
+
+@source_app.command(
+    "show",
+    epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock source show coindesk-korea-2020"
+    " --uncited",
+)
+def source_show(
+    ctx: typer.Context,
+    source_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The source's id (see: cnblock sources).", show_default=False
+        ),
+    ],
+    uncited: Annotated[
+        bool,
+        typer.Option(
+            "--uncited",
+            help="Only the lines that state a year, a month or a relative date (last July,"
+            " 지난해, 去年) and that no event cites: what may still be missing.",
+        ),
+    ] = False,
+) -> None:
+    """Show a source's text from your copy, each line numbered, with the events that cite it.
+
+    The text is read from the folder CNBLOCK_SEEDS names (the shipped articles) or from
+    where your data file's `text:` says; cited spans are highlighted."""
+    from cnblock import sourceview
+    from cnblock.commands.common import screen, show
+
+    log = state(ctx).load()
+    source = _find_source(log, source_id)
+    lines = _read_lines(source)
+    cited = sourceview.citations(log, source.id)
+    only = sourceview.uncited(lines, cited) if uncited else None
+    if only == []:
+        sys.stderr.write(f"every dated line of {printable(source.id)} is cited by an event\n")
+        return
+    show(ctx, sourceview.view(lines, cited, only, screen(ctx)))
+
+
+def _find_source(log: EventLog, source_id: str) -> Source:
+    from cnblock.errors import UsageError
+    from cnblock.suggest import did_you_mean
+
+    if source_id not in log.sources:
+        raise UsageError(f"unknown source '{source_id}'{did_you_mean(source_id, log.sources)}")
+    return log.sources[source_id]
+
+
+def _read_lines(source: Source) -> list[str]:
+    """The source's lines from the reader's copy; notes about the copy on standard error."""
+    from cnblock import texts
+
+    readable = texts.for_reading(source, texts.seeds_folder())
+    for note in readable.notes:
+        sys.stderr.write(f"note: {printable(note)}\n")
+    return readable.lines
