@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from cnblock import __version__
 from cnblock.commands import streams
 from cnblock.commands.common import State, console, write
-from cnblock.errors import CnblockError, DataError, DraftError
+from cnblock.errors import CnblockError, DataError, DraftError, Terminated
 from cnblock.loader import LOCAL_FILE
 from cnblock.text import printable
 
@@ -233,4 +233,7 @@ def main_options(
 def main() -> None:
     """The console script."""
     streams.tolerant()
-    app(prog_name="cnblock")
+    try:
+        app(prog_name="cnblock")
+    except Terminated as stop:  # the half-written file is cleaned up by now
+        sys.exit(128 + stop.signal)

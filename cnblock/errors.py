@@ -58,3 +58,12 @@ class DraftError(DataError):
         super().__init__(problems)
         self.drafts = drafts
         self.args = (f"{self.args[0]}; nothing was written",)
+
+
+class Terminated(BaseException):
+    """A signal asked the program to stop (SIGTERM, SIGHUP) while it wrote a file: raised in
+    the signal handler so that the cleanup runs, as for Ctrl-C. Not an error to report."""
+
+    def __init__(self, signal: int):
+        super().__init__(signal)
+        self.signal = signal

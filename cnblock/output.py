@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
+import re
+import signal
+import stat
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from cnblock.errors import OutputError
+from cnblock.errors import OutputError, Terminated
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -22,9 +29,12 @@ def _message(exc: OSError) -> str:
 
 def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...] = ()) -> None:
     """Write `text` to `path` atomically: a temporary file in the same folder, renamed into
-    place. An existing file is kept unless `force`; the data files in `inputs` are never
-    overwritten. Any failure raises OutputError naming `path` as the user wrote it, and leaves
-    the old file as it was and no temporary file behind."""
+    place. An existing file is kept unless `force`, and then keeps its permissions; anything
+    but a regular file (a device, a FIFO, a socket, /dev/stdout) is never replaced; the data
+    files in `inputs` are never overwritten. Any failure, and SIGTERM or SIGHUP during the
+    write, leaves the old file as it was and no temporary file behind; temporaries that an
+    earlier run killed outright left behind are swept. OutputError names `path` as the user
+    wrote it."""
     target = Path(path)
     if any(_same_file(target, Path(i)) for i in inputs):
         raise OutputError(
@@ -32,32 +42,125 @@ def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...
         )
     if target.is_dir():
         raise OutputError(f"{path}: is a folder; name a file to write")
-    if not target.parent.is_dir():
-        raise OutputError(f"{path}: the folder {target.parent} does not exist")
-    if target.exists() and not force:
+    _check_folder(target.parent, path)
+    mode = _existing_mode(target, path)
+    if mode is not None and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it")
+    _sweep(target)
     data = text.encode("utf-8")
+    with _terminations_as_exit():
+        try:
+            handle, temporary = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            )
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write there: {_message(exc)}") from None
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            # mkstemp makes it 0600; a new file is 0644 (less the umask), a replaced one keeps
+            # its own mode
+            os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)
+            if force:
+                _existing_mode(target, path)  # once more: it may have been swapped meanwhile
+                os.replace(temporary, target)
+            else:
+                _link_without_replacing(temporary, target, path)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write: {_message(exc)}") from None
+        finally:
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
+
+
+def _check_folder(folder: Path, path: str) -> None:
+    """OutputError naming the real cause when `folder` cannot hold the file."""
+    if folder.is_dir():
+        return
+    for parent in (folder, *folder.parents):
+        if os.path.lexists(parent) and not parent.is_dir():  # data.yaml/x.md
+            raise OutputError(f"{path}: {parent} is not a folder")
+    raise OutputError(f"{path}: the folder {folder} does not exist")
+
+
+def _existing_mode(target: Path, path: str) -> int | None:
+    """The permissions of the regular file at `target`, None when there is none; OutputError
+    when something else is there. Renaming over a device, a FIFO or a socket would replace
+    it (as root) with a file; renaming over a symbolic link replaces the link, not what it
+    points to (/dev/stdout is one: when standard output is a file, the link would go)."""
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write there: {_message(exc)}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600; a new file is 0644
-        if force:
-            os.replace(temporary, target)
-        else:
-            _link_without_replacing(temporary, target, path)
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return None
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {_message(exc)}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise OutputError(
+            f"{path}: is a symbolic link; name the file it points to,"
+            " or leave out -o to write to standard output"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(
+            f"{path}: is not a regular file (a device, a pipe or a socket); name a file,"
+            " or leave out -o to write to standard output"
+        )
+    return stat.S_IMODE(info.st_mode)
+
+
+STALE_SECONDS = 600
+"""A temporary of ours this old is left over from a run that was killed outright (SIGKILL,
+a power cut): a live write takes well under a second."""
+
+_OURS = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+
+
+def _sweep(target: Path) -> None:
+    """Remove what killed runs left behind for this target: `.NAME.XXXXXXXX.tmp` regular files
+    of ours, not touched for STALE_SECONDS. Anything else is left alone."""
+    import time
+
+    now = time.time()
+    try:
+        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+    except OSError:
+        return
+    for candidate in candidates:
+        match = _OURS.fullmatch(candidate.name)
+        if not match or match["name"] != target.name:
+            continue
+        try:
+            info = candidate.lstat()
+            if (
+                stat.S_ISREG(info.st_mode)
+                and info.st_uid == os.geteuid()
+                and now - info.st_mtime > STALE_SECONDS
+            ):
+                candidate.unlink()
+        except OSError:
+            continue
+
+
+@contextlib.contextmanager
+def _terminations_as_exit() -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP end the program as Ctrl-C does, through the cleanup
+    (cli.main then exits with 128 + the signal, as shells report). Only the main thread can
+    set handlers; elsewhere they stay as they are."""
+
+    def stop(number: int, frame: object) -> None:
+        raise Terminated(number)
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s]
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in wanted:
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
     finally:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _link_without_replacing(temporary: str, target: Path, path: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,12 @@ def test_an_unknown_format_is_a_usage_error(run):
     result = run("export", "--format", "docx")
     assert result.exit_code == 2
     assert "docx" in result.stderr
+
+
+def test_export_with_force_onto_a_fifo_is_refused(run, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run("export", "-o", str(fifo), "--force", "--format", "csv")
+    assert result.exit_code == 1, result.output
+    assert "is not a regular file (a device, a pipe or a socket)" in result.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
+import subprocess
+import sys
+import textwrap
+import time
 
 import pytest
 
@@ -85,3 +90,110 @@ def test_no_permission_to_create_in_the_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
     with pytest.raises(OutputError, match="cannot write there: permission denied"):
         output.write_file(str(tmp_path / "out.md"), "x")
+
+
+# Hardening (issue 8, class 5) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
+def test_force_never_renames_over_anything_but_a_regular_file(tmp_path, kind):
+    """Regression: with --force, -o renamed over a device, a FIFO or a socket (as root it
+    replaced them with regular files)."""
+    import socket
+
+    target = tmp_path / "special"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(target))
+    elif os.geteuid() == 0:
+        os.mknod(target, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # a second /dev/null
+    else:
+        pytest.skip("making a device needs root")
+    before = os.lstat(target)
+    with pytest.raises(OutputError) as caught:
+        output.write_file(str(target), "x", force=True)
+    assert str(caught.value) == (
+        f"{target}: is not a regular file (a device, a pipe or a socket); name a file,"
+        " or leave out -o to write to standard output"
+    )
+    after = os.lstat(target)
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("points_to", ["/proc/self/fd/1", "regular.md"])
+def test_force_never_replaces_a_symbolic_link(tmp_path, points_to):
+    """Regression: `-o /dev/stdout --force` with standard output in a file replaced the link
+    /dev/stdout itself with a regular file. (A link of our own stands in for /dev/stdout.)"""
+    (tmp_path / "regular.md").write_text("old", "utf-8")
+    link = tmp_path / "stdout"
+    link.symlink_to(points_to)
+    with pytest.raises(OutputError) as caught:
+        output.write_file(str(link), "x", force=True)
+    assert "is a symbolic link; name the file it points to" in str(caught.value)
+    assert link.is_symlink()
+    assert (tmp_path / "regular.md").read_text("utf-8") == "old"
+
+
+def test_force_keeps_the_replaced_files_mode(tmp_path):
+    """Regression: --force reset a replaced 0600 file to 0644."""
+    target = tmp_path / "private.md"
+    target.write_text("old", "utf-8")
+    target.chmod(0o600)
+    output.write_file(str(target), "new", force=True)
+    assert target.read_text("utf-8") == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_path_through_a_file_names_the_file(tmp_path):
+    """Regression: `-o data.yaml/x.md` said a folder was missing."""
+    data = tmp_path / "data.yaml"
+    data.write_text("schema: 1\n", "utf-8")
+    with pytest.raises(OutputError) as caught:
+        output.write_file(str(data / "x.md"), "x")
+    assert str(caught.value) == f"{data / 'x.md'}: {data} is not a folder"
+
+
+def test_stale_temporaries_of_ours_are_swept_and_nothing_else(tmp_path):
+    """What a SIGKILL left behind goes at the next write of the same file; fresh ones (a
+    write in progress), other names and other targets' temporaries stay."""
+    old = time.time() - output.STALE_SECONDS - 60
+    stale = tmp_path / ".out.md.ab_cd123.tmp"
+    fresh = tmp_path / ".out.md.zz_zz999.tmp"
+    other = tmp_path / ".other.md.ab_cd123.tmp"
+    unlike = tmp_path / ".out.md.not-ours.tmp"
+    for path in (stale, fresh, other, unlike):
+        path.write_text("partial", "utf-8")
+    for path in (stale, other, unlike):
+        os.utime(path, (old, old))
+    output.write_file(str(tmp_path / "out.md"), "x")
+    assert leftovers(tmp_path) == sorted(p.name for p in (fresh, other, unlike))
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_a_signal_during_a_write_leaves_no_temporary(tmp_path, signame):
+    """Regression: SIGTERM during a write left `.NAME.*.tmp` behind (SIGINT did not)."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from cnblock import output
+        real = os.fsync
+        def slow(fd):
+            os.kill(os.getpid(), signal.{signame})
+            real(fd)
+        os.fsync = slow
+        from cnblock.cli import app, main
+        import sys
+        sys.argv = ["cnblock", "export", "-o", {str(tmp_path / "out.md")!r}]
+        main()
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode != 0, done.stderr
+    assert leftovers(tmp_path) == []
+    assert not (tmp_path / "out.md").exists()
+    if signame == "SIGTERM":
+        assert done.returncode == 128 + signal.SIGTERM
+        assert done.stderr == ""
