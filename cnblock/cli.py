@@ -29,6 +29,7 @@ from cnblock.text import printable
 COMMANDS: dict[str, str] = {
     "timeline": "explore",
     "years": "explore",
+    "chart": "charting",
     "show": "explore",
     "companies": "explore",
     "people": "explore",

@@ -285,6 +285,7 @@ def test_no_arguments_show_the_overview(run):
     assert listed == [
         "timeline",
         "years",
+        "chart",
         "show",
         "companies",
         "people",
@@ -298,7 +299,18 @@ def test_no_arguments_show_the_overview(run):
 
 @pytest.mark.parametrize(
     "command",
-    ["timeline", "years", "show", "companies", "people", "tech", "sources", "export", "validate"],
+    [
+        "timeline",
+        "years",
+        "chart",
+        "show",
+        "companies",
+        "people",
+        "tech",
+        "sources",
+        "export",
+        "validate",
+    ],
 )
 def test_every_command_has_a_summary_and_an_example(run, command):
     out = run(command, "--help").stdout

@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "cnblock.render": 4,
     "cnblock.lanes": 4,  # chart geometry shared by the terminal chart and the HTML page
     "cnblock.htmlexport": 5,
+    "cnblock.chart": 5,  # the terminal chart: Rich Text from lanes.py's geometry
     "cnblock.export": 6,  # its registry loads htmlexport when HTML is asked for
     "cnblock.output": 4,
     "cnblock.curate": 2,
