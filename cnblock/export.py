@@ -29,7 +29,7 @@ def entity_ref(entity: Entity) -> Record:
         "name": entity.name,
         "kind": entity.kind,
         "names": dict(entity.names),
-        "printed": list(entity.printed),
+        "printed": dict(entity.printed),
     }
 
 
@@ -359,17 +359,29 @@ def _portable(source: Source) -> Source:
 def subset(
     log: EventLog, events: Sequence[Event]
 ) -> tuple[list[Source], list[Entity], list[Technology]]:
-    """Exactly the sources, entities (with people's affiliations) and technologies the events
-    need, in the log's order."""
+    """Exactly the sources, entities (with people's affiliations, and whoever a claim is
+    according to) and technologies the events need, in the log's order. An entity keeps a
+    printed-name marker only when an event of the subset that involves it cites the source
+    that prints the name: a subset cannot vouch for evidence it leaves out."""
     wanted = {i for e in events for i in e.entities}
+    wanted |= {e.according_to or "" for e in events} & log.entities.keys()
     frontier = set(wanted)
     while frontier:  # a person's affiliations must come along, and theirs in turn
         frontier = {a for i in frontier for a in log.entities[i].affiliations} - wanted
         wanted |= frontier
     techs = {t for e in events for t in e.technologies}
+    cited_for: dict[str, set[str]] = {}
+    for event in events:
+        for entity_id in (*event.entities, event.according_to or ""):
+            cited_for.setdefault(entity_id, set()).update(c.source for c in event.sources)
+    entities = [
+        e._replace(printed={k: s for k, s in e.printed.items() if s in cited_for.get(e.id, set())})
+        for e in log.entities.values()
+        if e.id in wanted
+    ]
     return (
         _cited_sources(log, events),
-        [e for e in log.entities.values() if e.id in wanted],
+        entities,
         [t for t in log.technologies.values() if t.id in techs],
     )
 

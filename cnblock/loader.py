@@ -271,14 +271,23 @@ def _digest(node: Node, what: str = "digest") -> str:
     return value
 
 
-def _printed_name(node: Node, what: str = "printed") -> str:
-    value = _line(node, what)
-    if value != "name" and not _LANG.fullmatch(value):
+def _printed(node: Node, what: str = "printed") -> dict[str, str]:
+    """`printed: {name: source-id, ko: source-id}`: which names a source prints, and which."""
+    if not isinstance(node, Map):
         raise _BadValueError(
             node.loc,
-            f"'{value}' in printed is neither 'name' nor a language code like 'ko' or 'zh'",
+            f"{what} must be a mapping of 'name' or a language code to the id of a source that"
+            f" prints that name, like {{ko: money-today-2018}}, not {_describe(node)}",
         )
-    return value
+    printed = {}
+    for code, (key, value) in node.items.items():
+        if code != "name" and not _LANG.fullmatch(code):
+            raise _BadValueError(
+                key.loc,
+                f"'{code}' in printed is neither 'name' nor a language code like 'ko' or 'zh'",
+            )
+        printed[code] = _ident(value, f"the source that prints the {code} name")
+    return printed
 
 
 def _number(node: Node, what: str = "a line number") -> int:
@@ -367,7 +376,7 @@ _FIELDS: dict[str, dict[str, tuple[_Reader | None, bool]]] = {
         "aliases": (_list_of(_line), False),
         "affiliations": (_list_of(_ident), False),
         "note": (_text, False),
-        "printed": (_list_of(_printed_name), False),
+        "printed": (_printed, False),
     },
     "technology": {
         "id": (_ident, True),
@@ -511,6 +520,10 @@ class _Builder:
             where[key] = value.loc
             if isinstance(value, Seq):  # so a bad reference is shown at the item itself
                 where.update((f"{key}.{i}", item.loc) for i, item in enumerate(value.items))
+            elif isinstance(value, Map):  # each key's position, and its value's
+                for name, (name_node, item) in value.items.items():
+                    where[f"{key}.{name}"] = item.loc
+                    where[f"{key}.{name}:key"] = name_node.loc
             reader = spec[key][0]
             read = self._citations if reader is None else reader
             if isinstance(value, Scalar) and value.is_null and not spec[key][1]:
@@ -624,11 +637,17 @@ class _Builder:
         if entity.affiliations and not entity.is_person:
             self._problem(entity.where["affiliations"], "only a person has affiliations")
         self._refs("entities", entity.affiliations, entity.where, "affiliations")
-        for i, name in enumerate(entity.printed):
-            if name != "name" and name not in entity.names:
+        for code, source in entity.printed.items():
+            if code != "name" and code not in entity.names:
                 self._problem(
-                    entity.where[f"printed.{i}"],
-                    f"printed lists '{name}' but entity '{entity.id}' has no {name} name",
+                    entity.where[f"printed.{code}:key"],
+                    f"printed lists '{code}' but entity '{entity.id}' has no {code} name",
+                )
+            if source not in self.ids["sources"]:
+                self._problem(
+                    entity.where[f"printed.{code}"],
+                    f"unknown source '{source}' in printed"
+                    f"{did_you_mean(source, self.ids['sources'])}",
                 )
 
     def _check_references(self, event: Event) -> None:

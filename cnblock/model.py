@@ -195,9 +195,9 @@ class Entity(NamedTuple):
     aliases: tuple[str, ...] = ()
     affiliations: tuple[str, ...] = ()
     note: str | None = None
-    printed: tuple[str, ...] = ()
-    """Which names the sources print: 'name' (the English name) and/or codes of `names`.
-    The others were supplied by the curator."""
+    printed: Mapping[str, str] = {}
+    """Which names a source prints, each with the id of a source that prints it: keys are
+    'name' (the English name) or codes of `names`. The others were supplied by the curator."""
     where: Mapping[str, Location] = {}  # the position of each field's value; never mutated
 
     @property

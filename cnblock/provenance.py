@@ -218,27 +218,40 @@ def _folded(text: str) -> str:
 
 
 def check_printed(log: EventLog, texts: dict[str, list[str]]) -> list[Problem]:
-    """Every name an entity says the sources print must occur in a text that one of its events
-    cites (compared without regard to case or Unicode width). Entities none of whose cited
-    texts is at hand are not checked."""
+    """Each name an entity marks as printed must be printed by the source it names: that
+    source must be cited by one of the entity's events (those naming it or according to it),
+    and, when its text is at hand, contain the name (compared without regard to case or
+    Unicode width)."""
     cited: dict[str, set[str]] = {}
     for event in log.events:
-        involved = set(event.entities) | {event.according_to or ""}
-        for entity_id in involved:
+        for entity_id in (*event.entities, event.according_to or ""):
             cited.setdefault(entity_id, set()).update(c.source for c in event.sources)
+    folded: dict[str, str] = {}  # each text folded once, when first needed
     problems = []
     for entity in log.entities.values():
-        at_hand = [_folded("\n".join(texts[s])) for s in cited.get(entity.id, ()) if s in texts]
-        if not entity.printed or not at_hand:
-            continue
-        for i, code in enumerate(entity.printed):
-            name = entity.name if code == "name" else entity.names.get(code)
-            if name and not any(_folded(name) in text for text in at_hand):
+        for code, source in entity.printed.items():
+            where = entity.where.get(f"printed.{code}") or entity.where["printed"]
+            name = entity.name if code == "name" else entity.names.get(code, "")
+            if source not in log.sources:
+                continue  # reported by the loader
+            if source not in cited.get(entity.id, set()):
                 problems.append(
                     Problem(
-                        entity.where[f"printed.{i}"],
-                        f"'{name}' ({code}) is said to be printed, but no text cited by"
-                        f" {entity.id}'s events contains it",
+                        where,
+                        f"{source} is said to print the {code} name of {entity.id}, but none"
+                        f" of {entity.id}'s events cites it",
+                    )
+                )
+            elif source in texts:
+                if source not in folded:
+                    folded[source] = _folded("\n".join(texts[source]))
+                if _folded(name) in folded[source]:
+                    continue
+                problems.append(
+                    Problem(
+                        where,
+                        f"'{name}' ({code}) is said to be printed in {source},"
+                        f" but its text does not contain it",
                     )
                 )
     return problems

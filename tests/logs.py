@@ -22,7 +22,13 @@ def make_log(*events: Event) -> EventLog:
         Entity("wang-xing", "person", "Wang Xing", {"zh": "王兴"}, (), ("meituan",)),
         Entity("alliance", "organisation", "Zhongguancun Blockchain Industry Alliance"),
         Entity(
-            "zhu", "person", "Zhu Peijiang", {"ko": "주페이장"}, (), ("alliance",), printed=("ko",)
+            "zhu",
+            "person",
+            "Zhu Peijiang",
+            {"ko": "주페이장"},
+            (),
+            ("alliance",),
+            printed={"ko": "press"},
         ),
     ]
     technologies = [

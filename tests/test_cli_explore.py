@@ -156,7 +156,7 @@ def test_event_json_carries_the_contract_fields(run):
         "name": "Meituan Dianping",
         "kind": "company",
         "names": {"ko": "메이퇀뎬핑", "zh": "美团点评"},
-        "printed": [],
+        "printed": {},
     } in record["entities"]
     assert record["technologies"] == [{"id": "blockchain", "name": "Blockchain"}]
     assert record["sources"] == [

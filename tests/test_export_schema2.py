@@ -73,7 +73,7 @@ def test_json_carries_kind_dates_as_of_attribution_and_spans():
     )
     assert records["poc"]["according_to"] is None
     (zhu,) = records["before"]["entities"]
-    assert zhu["printed"] == ["ko"]
+    assert zhu["printed"] == {"ko": "press"}
 
 
 def test_csv_adds_kind_as_of_and_according_to():
@@ -109,7 +109,7 @@ def test_yaml_subset_round_trip_keeps_every_new_field(tmp_path):
     again = loader.load([str(path)])
     assert again.events == LOG.events
     assert again.events[0].sources[0].span == (10, 42)
-    assert again.entities["zhu"].printed == ("ko",)
+    assert again.entities["zhu"].printed == {"ko": "press"}
 
 
 def test_timelinejs_intervals_have_start_and_end_and_states_are_labelled():
@@ -133,3 +133,23 @@ def test_timelinejs_intervals_have_start_and_end_and_states_are_labelled():
     assert "end_date" not in small
     assert "end_date" not in slides["poc"]
     assert slides["before"]["text"]["headline"] == "[statement] Title of before"
+
+
+def test_a_subset_keeps_only_the_printed_markers_its_own_events_vouch_for(tmp_path):
+    other = make_log(event("before", "../2018-03-28", "zhu", kind="statement"))
+    moved = other._replace(
+        entities=other.entities | {"zhu": other.entities["zhu"]._replace(printed={"ko": "gone"})}
+    )
+    _, entities, _ = export.subset(moved, moved.events)
+    assert {e.id: dict(e.printed) for e in entities}["zhu"] == {}
+    _, kept, _ = export.subset(LOG, [e for e in LOG.events if e.id == "before"])
+    assert {e.id: dict(e.printed) for e in kept}["zhu"] == {"ko": "press"}
+
+
+def test_a_subset_brings_along_whoever_a_claim_is_according_to(tmp_path):
+    claim = make_log(event("claim", "2018", "byd", according_to="zhu"))
+    path = tmp_path / "subset.yaml"
+    path.write_text(export.to_yaml(claim, claim.events, Filters()), "utf-8")
+    again = loader.load([str(path)])
+    assert again.events[0].according_to == "zhu"
+    assert "zhu" in again.entities

@@ -56,8 +56,9 @@ def test_a_citation_s_span_and_digest():
 
 def test_an_entity_s_printed_names():
     log = loader.load([VALID2])
-    assert log.entities["byd"].printed == ("name", "ko")
-    assert log.entities["zhu"].printed == ()
+    assert log.entities["byd"].printed == {"name": "test-press", "ko": "test-press"}
+    assert log.entities["byd"].where["printed.ko"] == Location(VALID2, 13, 37)
+    assert log.entities["zhu"].printed == {}
 
 
 def test_events_are_in_order_of_earliest_known_day():
@@ -74,7 +75,7 @@ def test_a_schema_1_file_reads_as_plain_events_without_spans():
     (event,) = log.events
     assert (event.kind, event.as_of, event.according_to) == ("event", None, None)
     assert event.sources[0].span is None
-    assert log.entities["byd"].printed == ()
+    assert log.entities["byd"].printed == {}
 
 
 def test_a_schema_1_file_can_add_to_a_schema_2_log(tmp_path):

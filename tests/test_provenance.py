@@ -276,7 +276,7 @@ def _log_with_span(tmp_path: Path, span: tuple[int, int], digest: str, printed: 
     head = head.split("events:")[0].replace("schema: 1", "schema: 2")
     entity = (
         f"entities:\n  - {{id: someone, kind: person, name: 'X', names: {{ko: '{printed}'}},"
-        " printed: [ko]}\n"
+        " printed: {ko: mt}}\n"
         if printed
         else ""
     )
