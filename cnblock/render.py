@@ -76,6 +76,9 @@ def timeline(
         below = []
         if long:
             below.append(cell(event.summary, keep_newlines=True))
+            who = claimant(log, event)
+            if who:
+                below.append(cell(f"According to {who}.", "italic"))
             if event.date_note:
                 below.append(cell(f"Date: {event.date_note}", "italic dim", keep_newlines=True))
         rows.append(

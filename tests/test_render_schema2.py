@@ -104,3 +104,10 @@ def test_years_say_how_records_spanning_years_were_counted():
         "from its known start to its known end."
     )
     assert rendered(render.spanning_note(1)).startswith("\n1 record spans several years")
+
+
+def test_the_long_timeline_says_who_asserts_a_record():
+    out = rendered(render.timeline(LOG, LOG.events, long=True, screen=Screen(120)))
+    assert "According to Zhu Peijiang." in out
+    assert "According to the source." in out
+    assert out.count("According to") == 2
