@@ -8,6 +8,7 @@ tags are refused where they stand, and nesting is capped without recursion.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -79,72 +80,154 @@ def _syntax_message(exc: yaml.YAMLError) -> str:
     return f"YAML syntax: {exc}"
 
 
-def parse(text: str, path: str) -> tuple[Node | None, list[Problem]]:
+ItemHook = Callable[[str, Node, Map], bool]
+"""Called by `parse` with each finished item of a list that is the value of a top-level key:
+the key, the item, and the top-level mapping so far. True means the item is taken: it is not
+kept in the tree."""
+
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_STARTS: dict[type[Any], type[Seq] | type[Map]] = {
+    yaml.SequenceStartEvent: Seq,
+    yaml.MappingStartEvent: Map,
+}
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def parse(
+    text: str, path: str, on_item: ItemHook | None = None
+) -> tuple[Node | None, list[Problem]]:
     """Read one YAML document into nodes; return the root (None if empty) and the problems.
 
     A syntax error or excessive nesting stops the reading and raises DataError; problems that
     leave the tree usable (duplicate keys, aliases, tags) are returned for the caller to join.
+    With `on_item`, each item of a top-level list is handed over as soon as it is finished (see
+    ItemHook), so that a caller can turn it into a record and let its nodes go: the tree of a
+    large file then never exists whole.
     """
-    problems: list[Problem] = []
-    stack: list[Seq | Map] = []
-    roots: list[Node] = []
+    tree = _Tree(path, on_item)
+    loader = _Loader(text)
+    try:
+        tree.read(loader.get_event)
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(_error_location(path, text, exc), _syntax_message(exc))]) from None
+    finally:
+        loader.dispose()
+    return (tree.roots[0] if tree.roots else None), tree.problems
 
-    def attach(node: Node) -> None:
-        if not stack:
-            roots.append(node)
+
+_new_location = tuple.__new__  # Location(...) without NamedTuple's Python-level __new__
+
+
+class _Tree:
+    """Nodes built from parser events, without recursion."""
+
+    def __init__(self, path: str, on_item: ItemHook | None):
+        self.path, self.on_item = path, on_item
+        self.problems: list[Problem] = []
+        self.stack: list[Seq | Map] = []
+        self.roots: list[Node] = []
+        self.streamed: dict[int, str] = {}  # id() of the top-level lists handed over by item
+
+    def read(self, next_event: Callable[[], Any]) -> None:  # noqa: PLR0912 - the hot loop
+        """Build the tree from the parser's events. The loop of a large load: the common
+        cases (a scalar key or value in a mapping, an item of a list) are written out here,
+        with names held locally; anything unusual goes to a method."""
+        path, stack, streamed, attach = self.path, self.stack, self.streamed, self.attach
+        scalar_event, ends, starts = _SCALAR, _ENDS, _STARTS
+        for event in iter(next_event, None):
+            kind = type(event)
+            if kind in ends:
+                node: Node = stack.pop()
+                if streamed:
+                    streamed.pop(id(node), None)
+                attach(node)
+                continue
+            mark = event.start_mark
+            here = _new_location(Location, (path, mark.line + 1, mark.column + 1))
+            if kind is scalar_event:
+                tag = event.tag
+                if event.anchor is not None or (tag is not None and tag != "!"):
+                    self.refuse(event, here)
+                node = Scalar(event.value, here, not event.style)  # libyaml: '', pure: None
+                parent = stack[-1] if stack else None
+                if not isinstance(parent, Map):
+                    attach(node)  # a list item or the root
+                    continue
+                key = parent.pending
+                if key is None:
+                    parent.pending = node  # a key: the commonest case
+                elif key is not _COMPLEX_KEY and key.value not in parent.items:
+                    parent.items[key.value] = (key, node)
+                    parent.pending = None
+                else:
+                    attach(node)  # a duplicate key, or the value of a complex key
+            elif kind in starts:
+                if event.anchor is not None or _explicit_tag(event):
+                    self.refuse(event, here)
+                self.start(starts[kind](here))
+            elif kind is _ALIAS:
+                self.problems.append(
+                    Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out")
+                )
+                attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
+            elif kind is yaml.DocumentStartEvent and self.roots:
+                raise DataError([Problem(here, "only one YAML document is allowed in a file")])
+
+    def refuse(self, event: Any, here: Location) -> None:
+        """Report an anchor or a tag on a scalar or collection."""
+        if event.anchor is not None:
+            self.problems.append(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
+        tag = _explicit_tag(event)
+        if tag:
+            self.problems.append(Problem(here, f"tags ({tag}) are not allowed"))
+
+    def start(self, node: Seq | Map) -> None:
+        stack = self.stack
+        if len(stack) >= MAX_DEPTH:
+            raise DataError([Problem(node.loc, f"nesting deeper than {MAX_DEPTH} levels")])
+        top = stack[0] if len(stack) == 1 else None
+        if self.on_item is not None and isinstance(node, Seq) and isinstance(top, Map):
+            key = top.pending
+            if key is not None and key is not _COMPLEX_KEY and key.value not in top.items:
+                self.streamed[id(node)] = key.value
+        stack.append(node)
+
+    def attach(self, node: Node) -> None:
+        if not self.stack:
+            self.roots.append(node)
             return
-        parent = stack[-1]
+        parent = self.stack[-1]
         if isinstance(parent, Seq):
-            parent.items.append(node)
+            key = self.streamed.get(id(parent)) if self.streamed else None
+            top = self.stack[0]
+            if (
+                key is None
+                or self.on_item is None
+                or not isinstance(top, Map)
+                or not self.on_item(key, node, top)
+            ):
+                parent.items.append(node)
         elif parent.pending is None:
             if isinstance(node, Scalar):
                 parent.pending = node
             else:
-                problems.append(
+                self.problems.append(
                     Problem(node.loc, "a key must be plain text, not a list or mapping")
                 )
                 parent.pending = _COMPLEX_KEY
         else:
-            key, parent.pending = parent.pending, None
-            if key is _COMPLEX_KEY:
+            key_node, parent.pending = parent.pending, None
+            if key_node is _COMPLEX_KEY:
                 return  # reported at the key; its value has nowhere to go
-            if key.value in parent.items:
-                first = parent.items[key.value][0].loc.line
-                problems.append(
-                    Problem(key.loc, f"duplicate key '{key.value}' (first at line {first})")
+            if key_node.value in parent.items:
+                first = parent.items[key_node.value][0].loc.line
+                self.problems.append(
+                    Problem(
+                        key_node.loc, f"duplicate key '{key_node.value}' (first at line {first})"
+                    )
                 )
             else:
-                parent.items[key.value] = (key, node)
-
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionEndEvent):
-                attach(stack.pop())
-                continue
-            here = _loc(path, event.start_mark)
-            if isinstance(event, yaml.AliasEvent):
-                problems.append(
-                    Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out")
-                )
-                attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
-                continue
-            if isinstance(event, yaml.NodeEvent):  # a scalar or the start of a collection
-                if event.anchor is not None:
-                    problems.append(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
-                tag = _explicit_tag(event)
-                if tag:
-                    problems.append(Problem(here, f"tags ({tag}) are not allowed"))
-            if isinstance(event, yaml.ScalarEvent):
-                attach(Scalar(event.value, here, plain=not event.style))  # libyaml: '', pure: None
-            elif isinstance(event, yaml.CollectionStartEvent):
-                if len(stack) >= MAX_DEPTH:
-                    raise DataError([Problem(here, f"nesting deeper than {MAX_DEPTH} levels")])
-                stack.append(Seq(here) if isinstance(event, yaml.SequenceStartEvent) else Map(here))
-            elif isinstance(event, yaml.DocumentStartEvent) and roots:
-                raise DataError([Problem(here, "only one YAML document is allowed in a file")])
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(_error_location(path, text, exc), _syntax_message(exc))]) from None
-    return (roots[0] if roots else None), problems
+                parent.items[key_node.value] = (key_node, node)
 
 
 def _explicit_tag(event: yaml.NodeEvent) -> str | None:

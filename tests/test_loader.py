@@ -327,3 +327,78 @@ def test_a_file_that_fails_to_open_is_a_problem_not_a_traceback(tmp_path, monkey
     with pytest.raises(DataError) as caught:
         loader.read_text(str(path))
     assert caught.value.problems[0].message == "cannot read: Permission denied"
+
+
+def test_events_become_records_as_they_are_read_and_their_nodes_are_let_go(monkeypatch):
+    """The builder takes each item of a top-level list as the parser finishes it, so the
+    tree never holds the events; the log and every position are those of a whole-tree read."""
+    from cnblock import yamlnodes
+
+    path = str(loader.default_data_file())
+    streamed = loader.load([path])
+    kept: list = []
+    original = yamlnodes.parse
+
+    def whole_tree(text, name, on_item=None):
+        root, problems = original(text, name)  # no hook: every item stays in the tree
+        kept.append(root)
+        return root, problems
+
+    monkeypatch.setattr(loader, "parse", whole_tree)
+    whole = loader.load([path])
+    assert streamed == whole
+    assert [e.where for e in streamed.events] == [e.where for e in whole.events]
+    assert [c.where for e in streamed.events for c in e.sources] == [
+        c.where for e in whole.events for c in e.sources
+    ]
+    assert len(kept[0].items["events"][1].items) == len(whole.events)
+    monkeypatch.undo()
+    root, _ = yamlnodes.parse(Path(path).read_text("utf-8"), path, lambda key, item, top: True)
+    assert root.items["events"][1].items == []
+
+
+def test_a_schema_given_after_the_events_still_governs_them(tmp_path):
+    """Items are read as they finish only once the schema is known; otherwise after parsing."""
+    text = _log_without("citation", "nothing")
+    schema, rest = text.split("\n", 1)
+    late = tmp_path / "late.yaml"
+    late.write_text(rest + schema + "\n", "utf-8")
+    assert [e.id for e in loader.load([str(late)]).events] == ["e"]
+    schema1 = tmp_path / "schema1.yaml"
+    schema1.write_text(rest.replace('"title"', '"kind": "plan", "title"') + schema + "\n")
+    assert any("schema 2 field" in m for _, _, m in problems_of(schema1))
+
+
+def test_a_file_that_breaks_off_adds_only_its_syntax_error(tmp_path):
+    """Events read before a syntax error are taken back: the file adds nothing else."""
+    good = _log_without("citation", "nothing")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(good + "events2: [unclosed\n", "utf-8")
+    found = problems_of(broken)
+    assert len(found) == 1, found
+    assert found[0][2].startswith("YAML syntax"), found
+    other = tmp_path / "other.yaml"
+    other.write_text(good, "utf-8")
+    found = problems_of(broken, other)  # the broken file's ids do not clash with the other's
+    assert len(found) == 1, found
+    assert found[0][2].startswith("YAML syntax"), found
+
+
+def test_the_collector_is_paused_while_loading_and_restored(monkeypatch):
+    import gc
+
+    seen: list[bool] = []
+    original = loader._load
+    monkeypatch.setattr(
+        loader, "_load", lambda *args: seen.append(gc.isenabled()) or original(*args)
+    )
+    assert gc.isenabled()
+    loader.load([str(loader.default_data_file())])
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        loader.load([str(loader.default_data_file())])
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

@@ -64,7 +64,7 @@ class State:
 
     def load(self) -> EventLog:
         if self.log is None:
-            self.log = loader.load(self.files())
+            self.log = loader.load(self.files(), freeze=True)  # kept until the command ends
         return self.log
 
 
