@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-BYD = [  # by date, then precision, then id
+BYD = [  # by earliest known day, then precision, then id
     "byd-founded-as-battery-maker",
+    "it-firms-taste-blockchain-2017-2018",  # 2017/2018
+    "byd-carbon-bank-not-commercialised",  # 2018-05/.. (as of 2020)
     "vechain-byd-carbon-bank-poc",
     "byd-blockchain-carbon-credits",
     "byd-first-developer-conference",
     "wang-chuanfu-intelligence-by-2035",
     "amo-labs-carmomile-byd",
     "amo-labs-data-exchange-pilot",
-    "byd-carbon-bank-not-commercialised",
-    "byd-largest-ev-maker",
+    "byd-largest-ev-maker",  # states known only as of 2020
     "byd-meituan-slow-adopters",
 ]
 
@@ -55,7 +57,7 @@ def test_person_filter(run):
 
 
 def test_year_and_range(run):
-    assert len(events(run, "--year", "2018")) == 22
+    assert len(events(run, "--year", "2018")) == 29
     assert events(run, "--year", "2013..2015") == ["wang-xing-invests-in-bitcoin"]
     assert events(run, "-y", "1986", "-y", "1995") == [
         "programme-863-launched",
@@ -65,6 +67,8 @@ def test_year_and_range(run):
 
 def test_since_and_until(run):
     assert events(run, "--since", "2019-10", "--until", "2019-11") == [
+        "wang-xing-invests-in-bitcoin",  # 2013/.., as of 2020: still known true then
+        "byd-carbon-bank-not-commercialised",  # 2018-05/.., as of 2020
         "wang-xing-praises-libra",  # 2019, at year precision, overlaps
         "foodie-continent-speculation",  # same month: by id
         "wang-xing-meets-buterin",
@@ -83,18 +87,19 @@ def test_tech_by_alias(run):
 def test_grep_in_every_language(run):
     assert events(run, "--grep", "吃货") == ["foodie-continent-speculation"]
     assert events(run, "--grep", "CARBON-BANK") == [
+        "byd-carbon-bank-not-commercialised",  # 2018-05/..: same first day, then by id
         "vechain-byd-carbon-bank-poc",
-        "byd-carbon-bank-not-commercialised",
     ]
 
 
 def test_source_filter(run):
-    assert len(events(run, "--source", "money-today-2018")) == 17
-    assert len(events(run, "--source", "coindesk-korea-2020")) == 26
+    assert len(events(run, "--source", "money-today-2018")) == 20
+    assert len(events(run, "--source", "coindesk-korea-2020")) == 29
 
 
 def test_filters_combine(run):
     assert events(run, "--company", "Meituan", "--year", "2018") == [
+        "it-firms-taste-blockchain-2017-2018",  # 2017/2018 overlaps 2018
         "wang-huiwen-blockchain-rift",
         "meituan-first-finance-abs",
     ]
@@ -109,9 +114,32 @@ def test_filters_combine(run):
         "--since",
         "2018-06",
     ) == [
+        "byd-carbon-bank-not-commercialised",  # 2018-05/..: known true until 2020
         "byd-blockchain-carbon-credits",
-        "byd-carbon-bank-not-commercialised",
     ]
+
+
+def test_the_2017_2018_boom_is_found_by_either_year(run):
+    boom = ["crypto-investment-boom-2017-2018", "it-firms-taste-blockchain-2017-2018"]
+    for year in ("2017", "2018"):
+        found = events(run, "--year", year)
+        assert [e for e in found if e in boom] == boom, year
+    assert not set(boom) & set(events(run, "--year", "2016"))
+
+
+def test_a_blockchain_trial_is_found_by_its_technology(run):
+    assert "vechain-byd-carbon-bank-poc" in events(run, "--tech", "blockchain", "--company", "BYD")
+
+
+def test_states_are_listed_with_their_as_of_dates(run):
+    records = json.loads(run("timeline", "--kind", "state", "--format", "json").stdout)
+    assert len(records) >= 10
+    assert all(r["kind"] == "state" and r["as_of"] for r in records)
+    wide = run("timeline", "--kind", "state", env={"COLUMNS": "200", "NO_COLOR": "1"}).stdout
+    for record in records:
+        shown = f"as of {record['as_of']}"
+        row = next(line for line in wide.splitlines() if record["title"][:25] in line)
+        assert shown in row, row
 
 
 def test_reverse_and_limit(run):
@@ -134,9 +162,12 @@ def test_nothing_matching_is_said_on_stderr_and_exits_0(run):
 
 def test_timeline_table_shows_dates_at_their_precision(run):
     out = run("timeline", "--company", "BYD").stdout
-    assert "1995     Wang Chuanfu founds" in out
+    assert re.search(r"^1995 +Wang Chuanfu founds", out, re.M)
     assert "1995-01" not in out
-    assert "2018-09  BYD holds its first developer" in out
+    assert re.search(r"^2018-09 +BYD holds its first developer", out, re.M)
+    assert re.search(r"^2017/2018 +Most of the hesitant", out, re.M)
+    assert re.search(r"^2018-05/\.\. \(as of 2020\) +\[state\] No commercial launch", out, re.M)
+    assert re.search(r"^as of 2020 +\[state\] BYD is described", out, re.M)
     assert "CoinDesk Korea l.16" in out
 
 
@@ -164,10 +195,12 @@ def test_event_json_carries_the_contract_fields(run):
             "source": "coindesk-korea-2020",
             "publisher": "CoinDesk Korea",
             "line": 43,
-            "span": None,
-            "digest": None,
+            "span": [101, 222],
+            "digest": "a470b8eb590a",
         }
     ]
+    assert record["kind"] == "speculation"
+    assert record["according_to"] == "source"
     assert list(record)[:8] == [
         "id",
         "kind",
@@ -197,15 +230,17 @@ def test_years(run):
     assert [(r["year"], r["events"]) for r in rows] == [
         (1986, 1),
         (1995, 1),
-        (2013, 1),
-        (2016, 3),
-        (2017, 1),
-        (2018, 22),
-        (2019, 4),
-        (2020, 10),
+        (2013, 1),  # wang-xing-invests-in-bitcoin, 2013/.. as of 2020, counts in 2013-2020
+        (2014, 1),
+        (2015, 1),
+        (2016, 4),
+        (2017, 4),  # the 2017/2018 rows count in both years
+        (2018, 29),
+        (2019, 6),
+        (2020, 12),
     ]
     table = run("years").stdout
-    assert "2018      22  ██████████████████████████████  " in table
+    assert "2018      29  ██████████████████████████████  " in table
 
 
 def test_years_by_company(run):
@@ -214,8 +249,9 @@ def test_years_by_company(run):
     )
     assert rows == [
         {"year": 1995, "BYD": 1},
-        {"year": 2018, "BYD": 4},
-        {"year": 2019, "BYD": 1},
+        {"year": 2017, "BYD": 1},
+        {"year": 2018, "BYD": 6},
+        {"year": 2019, "BYD": 2},
         {"year": 2020, "BYD": 4},
     ]
 
@@ -223,7 +259,8 @@ def test_years_by_company(run):
 def test_show_an_event_in_full(run):
     out = run("show", "amo-labs-data-exchange-pilot").stdout
     for text in [
-        "AMO Labs opens a pilot exchange",
+        "AMO Labs says it has opened a pilot exchange",
+        "According to AMO Labs",
         "2020 (known to the year)",
         "ko 아모랩스",
         "ko 비야디 · zh 比亚迪",
@@ -255,11 +292,11 @@ def test_companies_people_tech_and_sources(run):
     people = json.loads(run("people", "--company", "BYD", "--format", "json").stdout)
     assert [(p["id"], p["affiliations"]) for p in people] == [("wang-chuanfu", ["byd"])]
     tech = json.loads(run("tech", "--format", "json").stdout)
-    assert next(t for t in tech if t["id"] == "blockchain")["events"] == 33
+    assert next(t for t in tech if t["id"] == "blockchain")["events"] == 37
     sources = json.loads(run("sources", "--format", "json").stdout)
     assert [(s["id"], s["events"], s["published"]) for s in sources] == [
-        ("coindesk-korea-2020", 26, "2020"),
-        ("money-today-2018", 17, "2018-03-28"),
+        ("coindesk-korea-2020", 29, "2020"),
+        ("money-today-2018", 20, "2018-03-28"),
     ]
     assert "ko 베이징대 · zh 北京大学" in " ".join(
         run("companies", "--kind", "university").stdout.split()
@@ -459,8 +496,8 @@ def loader_default() -> Path:
 
 def test_show_takes_several_ids_in_any_case(run):
     out = run("show", "BYD-Largest-EV-Maker", "amo-labs-carmomile-byd").stdout
-    first = out.index("ID          byd-largest-ev-maker")
-    second = out.index("ID          amo-labs-carmomile-byd")
+    first = re.search(r"^ID +byd-largest-ev-maker$", out, re.M).start()
+    second = re.search(r"^ID +amo-labs-carmomile-byd$", out, re.M).start()
     assert first < second, out
     assert "\n\nAMO Labs launches Carmomile" in out, out
     found = json.loads(
@@ -486,4 +523,6 @@ def test_the_timeline_shows_each_event_id_under_its_title(run):
     out = run("timeline", "--company", "BYD", env={"COLUMNS": "80", "NO_COLOR": "1"}).stdout
     lines = out.splitlines()
     title = next(i for i, line in enumerate(lines) if "BYD holds its first" in line)
-    assert "         byd-first-developer-conference" in lines[title + 1 : title + 4], out
+    column = lines[title].index("BYD holds its first")
+    under = " " * column + "byd-first-developer-conference"
+    assert under in lines[title + 1 : title + 4], out

@@ -46,7 +46,7 @@ def test_cnblock_yaml_in_the_current_folder_is_loaded_unless_a_file_is_named(
     (tmp_path / "other.yaml").write_text("schema: 1\n", "utf-8")
     assert "byd-my-event" not in ids(run("--data", "other.yaml", "timeline", "--format", "json"))
     valid = run("validate")
-    assert valid.stdout.startswith("ok: the shipped log, cnblock.yaml: 44 events,"), valid.output
+    assert valid.stdout.startswith("ok: the shipped log, cnblock.yaml: 50 events,"), valid.output
 
 
 def test_no_shipped_loads_only_the_named_files(run, tmp_path, monkeypatch):

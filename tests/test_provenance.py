@@ -15,6 +15,7 @@ import pytest
 
 from cnblock import loader, provenance, texts
 from cnblock.errors import CnblockError
+from cnblock.model import PartialDate
 
 REPO = Path(__file__).parent.parent
 
@@ -34,23 +35,49 @@ def test_every_citation_is_a_non_blank_line_of_its_text(shipped, seeds):
             assert lines[citation.line - 1].strip(), f"{event.id} cites blank line {citation.line}"
 
 
-# Each event's date must be found in what it cites: the year (as digits), and the month where
-# the article writes it as "N월" on the same line. Events that resolve a relative date explain
-# themselves in date_note, which is required for them.
+# Each event's date must be found in what it cites: the year (as digits) of each known side of
+# an interval, and the month where the article writes it as "N월" on the same line. Events
+# that resolve a relative date explain themselves in date_note, which is required for them.
+
+
+def seed_texts(shipped, seeds) -> dict[str, list[str]]:
+    return {
+        s.id: (seeds / s.seed).read_text("utf-8").split("\n") for s in shipped.sources.values()
+    }
 
 
 def test_dated_events_rest_on_lines_that_state_the_date(shipped, seeds):
-    texts = {
-        s.id: (seeds / s.seed).read_text("utf-8").split("\n") for s in shipped.sources.values()
-    }
+    texts = seed_texts(shipped, seeds)
     for event in shipped.events:
         cited = " ".join(texts[c.source][c.line - 1] for c in event.sources)
         if event.date_note or event.date is None:
-            continue  # a state without a date rests on its as_of, the publication's date
-        start = event.known_start()
-        assert str(start.year) in cited, event.id
-        if start.month:
-            assert re.search(rf"{start.year}년 {start.month}월", cited), event.id
+            continue
+        date = event.date
+        sides = [date] if isinstance(date, PartialDate) else [d for d in date if d is not None]
+        for side in sides:
+            assert str(side.year) in cited, event.id
+            if side.month:
+                assert re.search(rf"{side.year}년 {side.month}월", cited), event.id
+
+
+def test_every_citation_of_the_shipped_log_names_its_phrase(shipped):
+    """A span and a digest on every citation (their match with the texts is checked below)."""
+    bare = [(e.id, c.line) for e in shipped.events for c in e.sources if c.span is None]
+    assert bare == []
+    assert all(c.digest for e in shipped.events for c in e.sources)
+
+
+def test_only_a_day_the_text_names_dates_an_event_to_the_day(shipped, seeds):
+    """A situation reported on a publication day ("recently", "is", "has begun") is a state
+    or an open interval, never an event of that day."""
+    texts = seed_texts(shipped, seeds)
+    for event in shipped.events:
+        if isinstance(event.date, PartialDate) and event.date.day:
+            cited = " ".join(texts[c.source][c.line - 1] for c in event.sources)
+            d = event.date
+            named = (f"{d.year}.{d.month:02}.{d.day:02}", f"{d.year}년 {d.month}월 {d.day}일")
+            assert event.kind == "event", event.id
+            assert any(form in cited for form in named), event.id
 
 
 def test_no_sentence_of_the_articles_is_copied_into_the_project(seeds):
