@@ -187,7 +187,7 @@ def test_event_json_carries_the_contract_fields(run):
         "name": "Meituan Dianping",
         "kind": "company",
         "names": {"ko": "메이퇀뎬핑", "zh": "美团点评"},
-        "printed": {},
+        "printed": {"ko": "coindesk-korea-2020", "zh": "coindesk-korea-2020"},
     } in record["entities"]
     assert record["technologies"] == [{"id": "blockchain", "name": "Blockchain"}]
     assert record["sources"] == [

@@ -41,9 +41,7 @@ def test_every_citation_is_a_non_blank_line_of_its_text(shipped, seeds):
 
 
 def seed_texts(shipped, seeds) -> dict[str, list[str]]:
-    return {
-        s.id: (seeds / s.seed).read_text("utf-8").split("\n") for s in shipped.sources.values()
-    }
+    return {s.id: (seeds / s.seed).read_text("utf-8").split("\n") for s in shipped.sources.values()}
 
 
 def test_dated_events_rest_on_lines_that_state_the_date(shipped, seeds):
@@ -129,7 +127,15 @@ def test_a_missing_text_is_reported_at_the_seed(shipped, texts_copy):
 def _log_citing(tmp_path: Path, line: int, date: str = "2018", note: str = "") -> Path:
     path = tmp_path / "cite.yaml"
     path.write_text(
-        (REPO / "data" / "events.yaml").read_text("utf-8").split("\nevents:\n")[0]
+        # the shipped head without printed markers: those need the shipped events
+        "".join(
+            line
+            for line in (REPO / "data" / "events.yaml")
+            .read_text("utf-8")
+            .split("\nevents:\n")[0]
+            .splitlines(keepends=True)
+            if not line.startswith("    printed:")
+        )
         + "\nevents:\n"
         + f"  - id: probe\n    date: '{date}'\n    title: A probe\n    summary: Probe.\n"
         + (f"    date_note: {note}\n" if note else "")
