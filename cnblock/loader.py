@@ -637,6 +637,18 @@ class _Builder:
                 where["date"], "an interval date is a schema 2 field; write 'schema: 2' at the top"
             )
             fine = False
+        as_of, date = values.get("as_of"), values.get("date")
+        start = (
+            date if isinstance(date, PartialDate) else (date.start or date.end) if date else None
+        )
+        state = values.get("kind") == "state"
+        if state and as_of and start and as_of.last_day() < start.first_day():
+            self._problem(
+                where["as_of"],
+                f"as_of {as_of} is before the date's start ({start}): a state cannot be"
+                " reported true before it began",
+            )
+            fine = False
         if "kind" not in values and not absent("kind"):
             return False  # an unknown kind: which fields it needs cannot be said
         if values.get("kind") == "state":

@@ -261,12 +261,15 @@ class Event(NamedTuple):
 
     def known_end(self) -> PartialDate | None:
         """The latest date known to belong to the record: the date's end; for `X/..`, the
-        as_of if given, else X; for a state without a date, its as_of."""
+        as_of if given and not before X, else X; for a state without a date, its as_of."""
         date = self.date
         if date is None:
             return self.as_of
         if isinstance(date, Interval):
-            return date.end or self.as_of or date.start
+            if date.end is not None or date.start is None:
+                return date.end
+            as_of = self.as_of  # a plan's as_of may precede its date: then it says nothing
+            return as_of if as_of and as_of.first_day() >= date.start.first_day() else date.start
         return date
 
     def overlaps(self, start: PartialDate | None, end: PartialDate | None) -> bool:

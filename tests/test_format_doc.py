@@ -26,6 +26,5 @@ def test_every_schema_2_field_has_an_example():
 
 
 def test_the_filter_semantics_of_open_ends_are_documented():
-    assert "`../2018-03-28` matches `--until 2018` and `--year 2018` but\nnot `--year 2016`" in (
-        SECTION
-    )
+    flat = " ".join(SECTION.split())
+    assert "`../2018-03-28` matches `--until 2018` and `--year 2018` but not `--year 2016`" in flat

@@ -121,3 +121,19 @@ def test_a_bad_as_of_is_reported_once(tmp_path):
     with pytest.raises(DataError) as caught:
         loader.load([str(path)])
     assert [p.message for p in caught.value.problems] == ["'2018-13' has no month 13"]
+
+
+def test_a_plan_may_be_reported_before_its_date_but_a_state_may_not(tmp_path):
+    path = tmp_path / "log.yaml"
+    record = (
+        "  - {{id: {id}, kind: {kind}, date: 2035/.., as_of: '2020', title: T, summary: S,"
+        " sources: [{{source: s, line: 1}}]}}\n"
+    )
+    head = "schema: 2\nsources: [{id: s, publisher: P, published: '2020', language: en}]\n"
+    path.write_text(head + "events:\n" + record.format(id="p", kind="plan"), "utf-8")
+    (plan,) = loader.load([str(path)]).events
+    assert (str(plan.known_start()), str(plan.known_end())) == ("2035", "2035")
+    path.write_text(head + "events:\n" + record.format(id="s", kind="state"), "utf-8")
+    with pytest.raises(DataError) as caught:
+        loader.load([str(path)])
+    assert caught.value.problems[0].message.startswith("as_of 2020 is before the date's start")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnblock.model import EVENT_KINDS, Event, Interval, PartialDate, parse_when
 
@@ -77,6 +79,7 @@ def test_a_plain_date_stays_a_partial_date():
         ("../2018-03-28", None, "2018-03-28", "2018-03-28", [2018]),
         ("2013/..", "2018-03-28", "2013", "2018-03-28", list(range(2013, 2019))),
         ("2013/..", None, "2013", "2013", [2013]),
+        ("2035/..", "2020-05", "2035", "2035", [2035]),  # a plan reported before its date
         (None, "2018-03-28", "2018-03-28", "2018-03-28", [2018]),
     ],
 )
@@ -117,3 +120,31 @@ def test_sorting_is_by_earliest_known_day_then_precision_then_id():
         "a-day",
         "state",
     ]
+
+
+# Properties --------------------------------------------------------------------------------
+
+_DATES = st.builds(
+    lambda y, m, day, q: PartialDate(y, m, day if m else None, q),
+    st.integers(1900, 2100),
+    st.none() | st.integers(1, 12),
+    st.none() | st.integers(1, 28),
+    st.sampled_from(["", "~", "?"]),
+)
+
+
+@given(_DATES, _DATES, st.booleans(), st.booleans())
+def test_an_interval_reads_back_from_its_text(a, b, open_start, open_end):
+    start, end = sorted([a, b], key=PartialDate.first_day)
+    interval = Interval(None if open_start else start, None if open_end and not open_start else end)
+    assert parse_when(str(interval)) == interval
+
+
+@given(_DATES, _DATES, st.none() | _DATES, st.integers(1890, 2110))
+def test_a_record_matches_a_year_exactly_when_it_counts_in_it(a, b, as_of, year):
+    start, end = sorted([a, b], key=PartialDate.first_day)
+    for date in (start, Interval(start, end), Interval(None, end), Interval(start, None)):
+        event = Event("e", date, "t", "s", (), as_of=as_of)
+        assert event.known_start().first_day() <= event.known_end().last_day()
+        matches = event.overlaps(PartialDate(year), PartialDate(year))
+        assert matches == (year in event.years()), (str(date), as_of, year)
