@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -143,9 +143,23 @@ def source_record(source: Source, activity: Activity | None = None) -> Record:
 
 
 def to_json(value: Any) -> str:
+    return "".join(json_chunks(value))
+
+
+def json_chunks(value: Any, size: int = 1 << 16) -> Iterator[str]:
+    """`value` as indented JSON with a final newline, in pieces of about `size` characters:
+    a large answer can be written as it is made, without one string of all of it."""
     import json
 
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    pending: list[str] = []
+    length = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(value):
+        pending.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pending)
+            pending, length = [], 0
+    yield "".join(pending) + "\n"
 
 
 _FORMULA = re.compile("(^|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])(?=[=+\\-@\t\r])")

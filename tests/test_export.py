@@ -202,3 +202,14 @@ def test_yaml_subset_is_readable_text_in_the_log_s_field_order(tmp_path):
     assert "\\u" not in text
     body = text.split("events:\n", 1)[1]
     assert body.index("id: post") < body.index("date:") < body.index("title:")
+
+
+def test_json_is_made_in_pieces_that_join_to_the_whole():
+    import json
+
+    value = {"events": [{"id": f"e{i}", "title": "標題 \u2028 \x1b"} for i in range(500)]}
+    chunks = list(export.json_chunks(value, size=1000))
+    assert len(chunks) > 10
+    assert all(len(c) < 1200 for c in chunks[:-1])
+    assert "".join(chunks) == export.to_json(value)
+    assert export.to_json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"

@@ -206,7 +206,20 @@ def test_a_huge_file_is_refused_before_reading(tmp_path):
         handle.truncate(loader.MAX_BYTES + 1)  # sparse: costs no disk
     ((line, col, message),) = problems_of(path)
     assert (line, col) == (1, 1)
-    assert message.startswith("is 33,554,433 bytes; a data file may have at most")
+    assert message.startswith("is 134,217,729 bytes; a data file may have at most 134,217,728")
+
+
+def test_the_size_cap_can_be_set_in_mib(tmp_path, monkeypatch):
+    path = tmp_path / "log.yaml"
+    path.write_text("schema: 1\n" + "#" * (1024 * 1024) + "\n", "utf-8")
+    monkeypatch.setenv("CNBLOCK_MAX_MIB", "1")
+    with pytest.raises(DataError) as caught:
+        loader.read_text(str(path))
+    assert caught.value.problems[0].message.endswith("at most 1,048,576")
+    monkeypatch.setenv("CNBLOCK_MAX_MIB", "2")
+    assert loader.read_text(str(path)).startswith("schema: 1")
+    monkeypatch.setenv("CNBLOCK_MAX_MIB", "lots")  # not a number: the default
+    assert loader.max_bytes() == loader.MAX_BYTES
 
 
 def test_an_alias_bomb_is_refused_without_expanding(tmp_path):

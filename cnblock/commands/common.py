@@ -256,7 +256,8 @@ def emit(
     from cnblock import export
 
     if fmt is Format.json:
-        write(export.to_json(records()), data=True)
+        for chunk in export.json_chunks(records()):  # written as it is made
+            write(chunk, data=True)
     elif fmt is Format.csv:
         write(csv() if csv is not None else export.to_csv(records()), data=True)
     elif not empty:
