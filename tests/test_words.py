@@ -88,7 +88,7 @@ def test_listings_keep_every_word_whole(run, command, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("event_id", ["zhongguancun-alliance-launched", "amo-labs-carmomile-byd"])
+@pytest.mark.parametrize("event_id", ["alliance-built-by-70-bodies", "amo-labs-carmomile-byd"])
 def test_the_detail_of_an_event_keeps_every_word_whole(run, width, event_id):
     out = shown(run, width, "show", event_id)
     assert_tidy(out, width)
