@@ -84,7 +84,7 @@ def timeline(
         rows.append(
             Row(
                 cells=[
-                    cell(date_label(event)),
+                    cell(glued_date(event)),
                     _kind_marker(event) + cell(event.title, "bold" if long else ""),
                     name_list((e.name for e in log.event_entities(event)), None if long else names),
                     name_list((t.name for t in log.event_technologies(event)), style="green"),
@@ -96,6 +96,12 @@ def timeline(
             )
         )
     return table(columns, rows, screen)
+
+
+def glued_date(event: Event) -> str:
+    """The date label with 'as of' kept on one line: a narrow column breaks before the date,
+    not inside the words."""
+    return date_label(event).replace("as of ", glued("as of") + " ")
 
 
 def _kind_marker(event: Event) -> Text:
