@@ -641,38 +641,39 @@ class _Builder:
             value = node.items.get(key, (None, None))[1]
             return key not in values and (value is None or _is_null(value))
 
+        found = self._date_problems(values, where)
         name = f"event '{values['id']}'" if "id" in values else "this event"
-        fine = True
-        if isinstance(values.get("date"), Interval) and self.schema < 2:
-            self._problem(
-                where["date"], "an interval date is a schema 2 field; write 'schema: 2' at the top"
-            )
-            fine = False
-        as_of, date = values.get("as_of"), values.get("date")
-        start = (
-            date if isinstance(date, PartialDate) else (date.start or date.end) if date else None
-        )
-        state = values.get("kind") == "state"
-        if state and as_of and start and as_of.last_day() < start.first_day():
-            self._problem(
-                where["as_of"],
-                f"as_of {as_of} is before the date's start ({start}): a state cannot be"
-                " reported true before it began",
-            )
-            fine = False
-        if "kind" not in values and not absent("kind"):
-            return False  # an unknown kind: which fields it needs cannot be said
-        if values.get("kind") == "state":
-            if absent("as_of"):
-                self._problem(
-                    node.loc,
-                    f"{name} is a state but has no 'as_of' (the date the source reports it true)",
+        kind = values.get("kind", "event" if absent("kind") else None)  # None: unknown kind
+        if kind == "state" and absent("as_of"):
+            message = f"{name} is a state but has no 'as_of' (the date the source reports it true)"
+            found.append(Problem(node.loc, message))
+        elif kind not in (None, "state") and absent("date"):
+            found.append(Problem(node.loc, f"{name} has no 'date' (only a state may leave it out)"))
+        self.problems.extend(found)
+        return not found
+
+    def _date_problems(self, values: dict[str, Any], where: dict[str, Location]) -> list[Problem]:
+        """An interval in a schema 1 file; a state reported true before its date begins."""
+        found = []
+        date, as_of = values.get("date"), values.get("as_of")
+        if isinstance(date, Interval) and self.schema < 2:
+            message = "an interval date is a schema 2 field; write 'schema: 2' at the top"
+            found.append(Problem(where["date"], message))
+        start = date.start or date.end if isinstance(date, Interval) else date
+        if (
+            values.get("kind") == "state"
+            and as_of
+            and start
+            and as_of.last_day() < start.first_day()
+        ):
+            found.append(
+                Problem(
+                    where["as_of"],
+                    f"as_of {as_of} is before the date's start ({start}): a state cannot be"
+                    " reported true before it began",
                 )
-                fine = False
-        elif absent("date"):
-            self._problem(node.loc, f"{name} has no 'date' (only a state may leave it out)")
-            fine = False
-        return fine
+            )
+        return found
 
     def finish(self, files: tuple[str, ...]) -> EventLog:
         """Build the merged log and check every cross-reference."""

@@ -137,3 +137,15 @@ def test_a_plan_may_be_reported_before_its_date_but_a_state_may_not(tmp_path):
     with pytest.raises(DataError) as caught:
         loader.load([str(path)])
     assert caught.value.problems[0].message.startswith("as_of 2020 is before the date's start")
+
+
+def test_a_state_as_of_a_year_may_have_begun_within_that_year(tmp_path):
+    path = tmp_path / "log.yaml"
+    path.write_text(
+        "schema: 2\nsources: [{id: s, publisher: P, published: '2020', language: en}]\n"
+        "events:\n  - {id: e, kind: state, date: 2018-05/.., as_of: '2018', title: T,"
+        " summary: S, sources: [{source: s, line: 1}]}\n",
+        "utf-8",
+    )
+    (event,) = loader.load([str(path)]).events
+    assert str(event.known_end()) == "2018-05"  # an as_of that may precede it bounds nothing
