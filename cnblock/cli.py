@@ -208,6 +208,14 @@ def main_options(
             " else $PAGER, else 'less -FRX' (an empty value or 'cat': no pager).",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read the data files afresh, neither using nor keeping the copy of the loaded"
+            " log in the cache folder ($XDG_CACHE_HOME/cnblock). Also: CNBLOCK_CACHE=0.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -226,6 +234,7 @@ def main_options(
         color=color.value,
         ascii=ascii,
         pager=not no_pager,
+        cache=not no_cache,
     )
     if ctx.invoked_subcommand is None:
         write(ctx.get_help() + "\n")

@@ -133,7 +133,10 @@ def source_lines(path: str) -> list[str] | None:
 
 
 def load(
-    paths: list[str], drafts: Mapping[str, str] | None = None, freeze: bool = False
+    paths: list[str],
+    drafts: Mapping[str, str] | None = None,
+    freeze: bool = False,
+    cached: bool = False,
 ) -> EventLog:
     """Load and merge data files; raise DataError with every problem found in any of them.
     `drafts` gives, by path, a text to read instead of the file (a change not yet written).
@@ -142,11 +145,20 @@ def load(
     every full collection would walk all the records made so far again (about 70 % of the
     time of a large load). `freeze`: leave the loaded records out of every later collection
     too (gc.freeze), for a process that keeps the log until it ends, as a command does.
+    `cached`: use (and keep) the derived copy of cnblock.cache when the files are unchanged.
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(paths, drafts)
+        if not cached or drafts:
+            return _load(paths, drafts)
+        from cnblock import cache
+
+        log = cache.read(paths)
+        if log is None:
+            log = _load(paths, None)
+            cache.write(paths, log)
+        return log
     finally:
         if freeze:
             gc.freeze()

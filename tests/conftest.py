@@ -14,6 +14,13 @@ from cnblock.cli import app
 
 from helpers import DATA  # noqa: F401 - fixtures of other modules use it
 
+# The cache of loaded logs lives in a folder of the test run's own, never the user's; it is off
+# unless a test asks for it, or the whole run does with CNBLOCK_TEST_CACHE=1 (the suite must
+# pass both ways: the cache may change nothing but speed).
+_CACHE_HOME = __import__("tempfile").mkdtemp(prefix="cnblock-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+os.environ["CNBLOCK_CACHE"] = "1" if os.environ.get("CNBLOCK_TEST_CACHE") == "1" else "0"
+
 
 @pytest.fixture(scope="session")
 def shipped():

@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "cnblock.suggest": 0,
     "cnblock.model": 1,
     "cnblock.yamlnodes": 2,
+    "cnblock.cache": 2,  # a derived copy of loaded records: below the loader, above the model
     "cnblock.text": 2,
     "cnblock.texts": 2,  # finding and reading a source's text
     "cnblock.layout": 1,  # word-keeping tables of rich Text; knows nothing of the data
@@ -41,7 +42,7 @@ LAYERS: dict[str, int] = {
 
 READERS = {"cnblock.loader", "cnblock.provenance", "cnblock.cache", "cnblock.texts"}
 READERS |= {"cnblock.additions"}  # through the loader's and texts' readers, never open() itself
-WRITERS = {"cnblock.output"}
+WRITERS = {"cnblock.output", "cnblock.cache"}  # the cache writes only in its own folder
 _READ_CALLS = {"open", "read_text", "read_bytes", "fdopen"}
 _WRITE_CALLS = {"write_text", "write_bytes", "replace", "rename", "link", "unlink", "mkstemp"}
 _EXITS = {("sys", "exit"), ("os", "_exit")}

@@ -41,8 +41,10 @@ class State:
         color: str = "auto",
         ascii: bool | None = None,
         pager: bool = True,
+        cache: bool = True,
     ):
         self.data = data
+        self.cache = cache
         self.shipped = shipped
         self.color = color
         self.ascii = ascii
@@ -64,7 +66,11 @@ class State:
 
     def load(self) -> EventLog:
         if self.log is None:
-            self.log = loader.load(self.files(), freeze=True)  # kept until the command ends
+            from cnblock import cache
+
+            self.log = loader.load(  # kept until the command ends
+                self.files(), freeze=True, cached=self.cache and cache.enabled()
+            )
         return self.log
 
 

@@ -1,0 +1,353 @@
+"""A derived, disposable copy of a loaded log, so that a repeated command skips the YAML.
+
+One file a set of data files, in the user's cache folder ($XDG_CACHE_HOME/cnblock, else the
+platform's), holding the records as plain tuples written with `marshal` (figures that chose
+this form: bench/bench.py and the closing note of issue 13). It is used only when everything it
+was made from is unchanged:
+
+- each data file's real path, size, mtime_ns, ctime_ns, inode and device, and cnblock's version
+  and the size and mtime of each of its modules (a new cnblock, or an edited one, misses);
+- a file changed too recently to trust its timestamps (within RACY_NS of the cache being
+  written: a same-size change in the same clock tick keeps them) is compared by CRC-32 too;
+- the folder is the user's own and private (0700), the file the user's own; anything damaged,
+  foreign or of another form is ignored, and the cache rebuilt.
+
+It is written atomically (a temporary file renamed over the old one). Positions (`where`) are
+kept, packed, and unpacked only when something asks for one. `validate` never uses the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import stat
+import sys
+import time
+import zlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from cnblock import __version__
+from cnblock.errors import Location
+from cnblock.model import (
+    Citation,
+    Entity,
+    Event,
+    EventLog,
+    Source,
+    Technology,
+    parse_when,
+)
+
+CACHE_ENV = "CNBLOCK_CACHE"
+FORM = 1
+"""The layout of the cache file; bumped when it changes."""
+RACY_NS = 3_000_000_000
+"""A data file whose mtime or ctime is this close to the writing of the cache is also compared
+by content: file systems stamp times by clock tick, so a change of the same size in the same
+tick leaves size and times alone."""
+
+_DATES = frozenset({"date", "as_of", "published"})
+_RECORDS = (Source, Entity, Technology, Citation, Event)
+
+
+def enabled() -> bool:
+    """Whether commands may use the cache: unless CNBLOCK_CACHE is 0 (or off, no, false)."""
+    return os.environ.get(CACHE_ENV, "1").strip().lower() not in ("0", "off", "no", "false")
+
+
+def folder() -> Path:
+    """$XDG_CACHE_HOME/cnblock, else the platform's cache folder."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        base = Path(xdg)
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    elif sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path.home() / ".cache"
+    return base / "cnblock"
+
+
+def _code() -> tuple[Any, ...]:
+    """cnblock's version, the record layouts and the size and mtime of each module."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    modules = []
+    with os.scandir(package) as entries:
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                info = entry.stat()
+                modules.append((entry.name, info.st_size, info.st_mtime_ns))
+    layouts = tuple(r._fields for r in _RECORDS)
+    return (FORM, __version__, sys.version_info[:2], layouts, tuple(sorted(modules)))
+
+
+def _stats(paths: list[str]) -> tuple[tuple[Any, ...], ...] | None:
+    found = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        found.append(
+            (
+                os.path.realpath(path),
+                info.st_size,
+                info.st_mtime_ns,
+                info.st_ctime_ns,
+                info.st_ino,
+                info.st_dev,
+            )
+        )
+    return tuple(found)
+
+
+def _file_for(paths: list[str]) -> Path:
+    names = "\0".join(os.path.realpath(p) for p in paths).encode("utf-8", "surrogateescape")
+    return folder() / f"log-{zlib.crc32(names):08x}-{len(paths)}.marshal"
+
+
+def _crc(path: str) -> int | None:
+    try:
+        with open(path, "rb") as handle:
+            crc = 0
+            while chunk := handle.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+    except OSError:
+        return None
+    return crc
+
+
+def _private_folder(path: Path, create: bool) -> bool:
+    """Whether `path` is a folder of this user's, closed to others (made so if `create`)."""
+    if create:
+        try:
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return False
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISDIR(info.st_mode) and mine and info.st_mode & 0o077 == 0
+
+
+def read(paths: list[str]) -> EventLog | None:
+    """The cached log of `paths`, or None when there is none that can be trusted."""
+    data = _own_bytes(_file_for(paths))
+    if data is None:
+        return None
+    try:
+        form, code, stats, written, crcs, payload = marshal.loads(data)
+        if form != FORM or code != _code() or stats != _stats(paths):
+            return None
+        for (path, *_rest, mtime, ctime, _ino, _dev), crc in zip(stats, crcs, strict=True):
+            if written - max(mtime, ctime) < RACY_NS and _crc(path) != crc:
+                return None
+        return _decode(payload, tuple(paths))
+    except Exception:  # a damaged or foreign cache is ignored, whatever it holds
+        return None
+
+
+def _own_bytes(target: Path) -> bytes | None:
+    """The bytes of a regular file of this user's in a private folder of this user's."""
+    if not _private_folder(target.parent, create=False):
+        return None
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not (stat.S_ISREG(info.st_mode) and mine):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def write(paths: list[str], log: EventLog) -> bool:
+    """Keep `log` as the cached copy of `paths`; False (and nothing written) when it cannot be
+    kept: the folder is not private, a record cannot be stored as plain values, or a file
+    changed while it was read."""
+    stats = _stats(paths)
+    target = _file_for(paths)
+    if stats is None or not _private_folder(target.parent, create=True):
+        return False
+    try:
+        payload = _encode(log)
+        if _decode(payload, log.files) != log:
+            return False  # something did not survive the round trip: better no cache
+        crcs = tuple(_crc(p) for p in paths)
+        if None in crcs or _stats(paths) != stats:
+            return False
+        data = marshal.dumps((FORM, _code(), stats, time.time_ns(), crcs, payload))
+    except (ValueError, TypeError):
+        return False
+    return _replace(target, data)
+
+
+def _replace(target: Path, data: bytes) -> bool:
+    """Write `data` to a temporary file beside `target` and rename it over `target`."""
+    import tempfile
+
+    try:
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".marshal")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        return False
+    return True
+
+
+# Records <-> plain values --------------------------------------------------------------------
+
+
+class Positions(Mapping[str, Location]):
+    """A record's `where`, kept packed as (key, line, col, key, line, col, ...) until asked."""
+
+    __slots__ = ("_packed", "_path", "_unpacked")
+
+    def __init__(self, path: str, packed: tuple[Any, ...]):
+        self._path, self._packed = path, packed
+        self._unpacked: dict[str, Location] | None = None
+
+    def _table(self) -> dict[str, Location]:
+        if self._unpacked is None:
+            p, path = self._packed, self._path
+            self._unpacked = {p[i]: Location(path, p[i + 1], p[i + 2]) for i in range(0, len(p), 3)}
+        return self._unpacked
+
+    def __getitem__(self, key: str) -> Location:
+        return self._table()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._packed) // 3
+
+
+def _pack(where: Mapping[str, Location], files: dict[str, int]) -> tuple[Any, ...]:
+    paths = {loc.path for loc in where.values()}
+    path = paths.pop() if len(paths) == 1 else None
+    if path is None and where:
+        raise ValueError("positions in several files")  # never made by the loader
+    packed: list[Any] = [files.setdefault(path, len(files)) if path is not None else -1]
+    for key, loc in where.items():
+        packed += (key, loc.line, loc.col)
+    return tuple(packed)
+
+
+def _plain(record: Any, files: dict[str, int], strings: dict[str, str]) -> tuple[Any, ...]:
+    return tuple(
+        _plain_value(record, name, value, files, strings)
+        for name, value in zip(record._fields, record, strict=True)
+    )
+
+
+def _plain_value(
+    record: Any, name: str, value: Any, files: dict[str, int], strings: dict[str, str]
+) -> Any:
+    if name == "where":
+        return _pack(value, files)
+    if name in _DATES and value is not None:
+        return str(value)
+    if isinstance(record, Event) and name == "sources":
+        return tuple(_plain(c, files, strings) for c in value)
+    if isinstance(value, tuple):
+        return tuple(strings.setdefault(v, v) if isinstance(v, str) else v for v in value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    # one copy of each string (ids above all): marshal writes it once, and it is read back shared
+    return strings.setdefault(value, value) if isinstance(value, str) else value
+
+
+def _encode(log: EventLog) -> tuple[Any, ...]:
+    files: dict[str, int] = {}
+    strings: dict[str, str] = {}
+    sections = [
+        tuple(_plain(r, files, strings) for r in records)
+        for records in (
+            log.sources.values(),
+            log.entities.values(),
+            log.technologies.values(),
+            log.events,
+        )
+    ]
+    return (tuple(files), *sections)
+
+
+def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
+    paths, sources, entities, technologies, events = payload
+    dates: dict[str, Any] = {}
+
+    def when(text: str | None) -> Any:
+        if text is None:
+            return None
+        found = dates.get(text)
+        if found is None:
+            found = dates[text] = parse_when(text)
+        return found
+
+    def where(packed: tuple[Any, ...]) -> Positions:
+        return Positions(paths[packed[0]] if packed[0] >= 0 else "", packed[1:])
+
+    def records(kind: Any, rows: tuple[tuple[Any, ...], ...]) -> dict[str, Any]:
+        date_at = [i for i, name in enumerate(kind._fields) if name in _DATES]
+        out = {}
+        for row in rows:
+            values = list(row)
+            for i in date_at:
+                values[i] = when(values[i])
+            values[-1] = where(values[-1])
+            record = kind._make(values)
+            out[record.id] = record
+        return out
+
+    new = tuple.__new__
+    fields = Event._fields
+    at_date, at_as_of, at_sources = (fields.index(n) for n in ("date", "as_of", "sources"))
+    built = []
+    for row in events:
+        values = list(row)
+        values[at_date] = when(values[at_date])
+        values[at_as_of] = when(values[at_as_of])
+        values[at_sources] = tuple(
+            new(Citation, (*c[:-1], where(c[-1]))) for c in values[at_sources]
+        )
+        values[-1] = where(values[-1])
+        built.append(new(Event, values))
+    return EventLog(
+        records(Source, sources),
+        records(Entity, entities),
+        records(Technology, technologies),
+        tuple(built),
+        files,
+    )
+
+
+def clear() -> None:
+    """Remove every cache file cnblock wrote (the folder stays)."""
+    try:
+        entries = list(os.scandir(folder()))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(("log-", ".tmp-")) and entry.name.endswith(".marshal"):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)

@@ -1,0 +1,199 @@
+"""The cache of loaded logs: the same answers with it as without, never a stale or foreign
+copy, and never used by validate."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from cnblock import cache, loader
+from cnblock.commands.common import FILTER_OPTIONS
+
+SHIPPED = str(loader.default_data_file())
+
+MINE = (
+    "schema: 2\n"
+    "events:\n"
+    "  - id: byd-my-event\n"
+    "    date: '2021-03'\n"
+    "    title: BYD does something in my notes\n"
+    "    summary: Something.\n"
+    "    date_note: From my own notes; the cited line only names BYD.\n"
+    "    entities: [byd]\n"
+    "    sources: [{source: coindesk-korea-2020, line: 14}]\n"
+)
+
+
+@pytest.fixture
+def cached(monkeypatch, tmp_path):
+    """The cache on, in a folder of this test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    monkeypatch.setenv("CNBLOCK_CACHE", "1")
+    return tmp_path / "cache-home" / "cnblock"
+
+
+def cache_files(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_the_cached_log_is_the_loaded_log_positions_and_all(cached):
+    fresh = loader.load([SHIPPED])
+    assert cache.write([SHIPPED], fresh)
+    copy = cache.read([SHIPPED])
+    assert copy == fresh
+    assert copy.files == fresh.files
+    for mine, theirs in zip(copy.events, fresh.events, strict=True):
+        assert dict(mine.where) == dict(theirs.where)
+        assert [dict(c.where) for c in mine.sources] == [dict(c.where) for c in theirs.sources]
+    for kind in ("sources", "entities", "technologies"):
+        got, want = getattr(copy, kind), getattr(fresh, kind)
+        assert list(got) == list(want)
+        assert [dict(r.where) for r in got.values()] == [dict(r.where) for r in want.values()]
+    assert os.stat(cached).st_mode & 0o777 == 0o700
+    (name,) = cache_files(cached)
+    assert os.stat(cached / name).st_mode & 0o077 == 0
+
+
+FILTER_VALUES = {
+    "company": ["BYD"],
+    "person": ["Wang Chuanfu"],
+    "tech": ["blockchain"],
+    "year": ["2016..2018"],
+    "since": ["2018-06"],
+    "until": ["2018"],
+    "grep": ["chain"],
+    "source": ["coindesk-korea-2020"],
+    "kind": ["state"],
+}
+
+
+def test_every_filter_answers_the_same_with_and_without_the_cache(run, cached, tmp_path):
+    assert set(FILTER_VALUES) == set(FILTER_OPTIONS)  # a new filter must be added here
+    (tmp_path / "mine.yaml").write_text(MINE, "utf-8")
+    for name, values in FILTER_VALUES.items():
+        option = f"--{name}"
+        args = [arg for value in values for arg in (option, value)]
+        listings = [["timeline"], ["years"], ["tech"], ["export", "--format", "json"]]
+        if name != "kind":  # companies has a --kind of its own
+            listings.append(["companies"])
+        for command in listings:
+            full = ["--data", str(tmp_path / "mine.yaml"), *command, *args]
+            if command[0] != "export":
+                full += ["--format", "json"]
+            without = run(*full, env={"CNBLOCK_CACHE": "0"})
+            first = run(*full)  # builds the cache
+            again = run(*full)  # reads it
+            assert without.exit_code == 0, without.output
+            assert json.loads(first.stdout) == json.loads(without.stdout), full
+            assert again.stdout == without.stdout, full
+    assert len(cache_files(cached)) == 1
+
+
+def test_a_file_changed_in_the_same_second_with_the_same_size_is_seen_at_once(
+    run, cached, tmp_path
+):
+    path = tmp_path / "mine.yaml"
+    path.write_text(MINE, "utf-8")
+    args = ["--data", str(path), "timeline", "--company", "BYD", "--format", "json"]
+    assert "byd-my-event" in run(*args).stdout
+    assert cache_files(cached)
+    before = os.stat(path)
+    path.write_text(MINE.replace("byd-my-event", "byd-my-evenx"), "utf-8")
+    after = os.stat(path)
+    assert after.st_size == before.st_size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # even the same mtime
+    result = run(*args)
+    assert "byd-my-evenx" in result.stdout, result.stdout
+    assert "byd-my-event" not in result.stdout
+
+
+def test_an_old_file_is_trusted_by_its_stat(cached, monkeypatch, tmp_path):
+    """Past the racy window, a stat that matches is enough: the file is not read again."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    log = loader.load([SHIPPED])
+    assert cache.write([SHIPPED], log)
+    monkeypatch.setattr(cache, "_crc", lambda path: pytest.fail("read the file again"))
+    assert cache.read([SHIPPED]) == log
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],
+        lambda data: b"not marshal at all",
+        lambda data: __import__("marshal").dumps(("something", "else")),
+        lambda data: __import__("marshal").dumps((1, 2, 3, 4, 5, (1, 2, 3, 4, 5))),
+        lambda data: b"",
+    ],
+)
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(run, cached, damage):
+    args = ["timeline", "--company", "BYD", "--format", "json"]
+    want = run(*args).stdout
+    (name,) = cache_files(cached)
+    target = cached / name
+    target.write_bytes(damage(target.read_bytes()))
+    assert cache.read([SHIPPED]) is None
+    assert run(*args).stdout == want
+    assert cache.read([SHIPPED]) == loader.load([SHIPPED])  # rebuilt
+
+
+def test_a_cache_folder_others_can_write_is_not_trusted(cached):
+    log = loader.load([SHIPPED])
+    assert cache.write([SHIPPED], log)
+    os.chmod(cached, 0o777)
+    assert cache.read([SHIPPED]) is None
+    assert not cache.write([SHIPPED], log)
+    os.chmod(cached, 0o700)
+    assert cache.read([SHIPPED]) == log
+
+
+def test_a_new_cnblock_misses_the_old_cache(cached, monkeypatch):
+    log = loader.load([SHIPPED])
+    assert cache.write([SHIPPED], log)
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    assert cache.read([SHIPPED]) is None
+
+
+def test_no_cache_and_cnblock_cache_0_neither_read_nor_write(run, cached, monkeypatch):
+    assert run("--no-cache", "years").exit_code == 0
+    assert run("years", env={"CNBLOCK_CACHE": "0"}).exit_code == 0
+    assert cache_files(cached) == []
+    assert run("years").exit_code == 0
+    assert len(cache_files(cached)) == 1
+    monkeypatch.setattr(cache, "read", lambda paths: pytest.fail("read the cache"))
+    assert "2018" in run("--no-cache", "years").stdout
+
+
+def test_validate_never_uses_the_cache(run, cached, monkeypatch):
+    run("years")
+    monkeypatch.setattr(cache, "read", lambda paths: pytest.fail("validate read the cache"))
+    monkeypatch.setattr(cache, "write", lambda paths, log: pytest.fail("validate wrote it"))
+    result = run("validate", env={"CNBLOCK_SEEDS": None})
+    assert result.stdout.startswith("ok: "), result.output
+
+
+def test_the_tests_run_without_the_cache_unless_asked():
+    """conftest keeps the cache out of the user's folder, and off unless CNBLOCK_TEST_CACHE=1."""
+    assert "cnblock-test-cache-" in os.environ["XDG_CACHE_HOME"]
+    expected = os.environ.get("CNBLOCK_TEST_CACHE") == "1"
+    assert cache.enabled() is expected
+
+
+def test_the_cache_is_written_atomically(cached, monkeypatch):
+    """A failed write leaves the old cache whole and no temporary file behind."""
+    log = loader.load([SHIPPED])
+    assert cache.write([SHIPPED], log)
+    (name,) = cache_files(cached)
+    before = (cached / name).read_bytes()
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    time.sleep(0.01)
+    assert not cache.write([SHIPPED], log)
+    assert cache_files(cached) == [name]
+    assert (cached / name).read_bytes() == before
