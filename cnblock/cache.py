@@ -42,7 +42,7 @@ from cnblock.model import (
 )
 
 CACHE_ENV = "CNBLOCK_CACHE"
-FORM = 1
+FORM = 2
 """The layout of the cache file; bumped when it changes."""
 RACY_NS = 3_000_000_000
 """A data file whose mtime or ctime is this close to the writing of the cache is also compared
@@ -217,19 +217,36 @@ def _replace(target: Path, data: bytes) -> bool:
 # Records <-> plain values --------------------------------------------------------------------
 
 
+class _Store:
+    """Every record's positions, kept as one marshalled blob until one of them is asked for."""
+
+    __slots__ = ("_blob", "_paths", "_rows")
+
+    def __init__(self, paths: tuple[str, ...], blob: bytes):
+        self._paths, self._blob = paths, blob
+        self._rows: tuple[tuple[Any, ...], ...] | None = None
+
+    def table(self, index: int) -> dict[str, Location]:
+        if self._rows is None:
+            self._rows = marshal.loads(self._blob)
+        row = self._rows[index]
+        path = self._paths[row[0]] if row[0] >= 0 else ""
+        return {row[i]: Location(path, row[i + 1], row[i + 2]) for i in range(1, len(row), 3)}
+
+
 class Positions(Mapping[str, Location]):
-    """A record's `where`, kept packed as (key, line, col, key, line, col, ...) until asked."""
+    """A record's `where`, unpacked from the cache's blob of positions only when asked for (a
+    listing never asks; `show` asks for a source's)."""
 
-    __slots__ = ("_packed", "_path", "_unpacked")
+    __slots__ = ("_index", "_store", "_unpacked")
 
-    def __init__(self, path: str, packed: tuple[Any, ...]):
-        self._path, self._packed = path, packed
+    def __init__(self, store: _Store, index: int):
+        self._store, self._index = store, index
         self._unpacked: dict[str, Location] | None = None
 
     def _table(self) -> dict[str, Location]:
         if self._unpacked is None:
-            p, path = self._packed, self._path
-            self._unpacked = {p[i]: Location(path, p[i + 1], p[i + 2]) for i in range(0, len(p), 3)}
+            self._unpacked = self._store.table(self._index)
         return self._unpacked
 
     def __getitem__(self, key: str) -> Location:
@@ -239,49 +256,51 @@ class Positions(Mapping[str, Location]):
         return iter(self._table())
 
     def __len__(self) -> int:
-        return len(self._packed) // 3
+        return len(self._table())
 
 
-def _pack(where: Mapping[str, Location], files: dict[str, int]) -> tuple[Any, ...]:
-    paths = {loc.path for loc in where.values()}
-    path = paths.pop() if len(paths) == 1 else None
-    if path is None and where:
-        raise ValueError("positions in several files")  # never made by the loader
-    packed: list[Any] = [files.setdefault(path, len(files)) if path is not None else -1]
-    for key, loc in where.items():
-        packed += (key, loc.line, loc.col)
-    return tuple(packed)
+class _Packer:
+    """Records as plain values: positions apart, strings shared."""
 
+    def __init__(self) -> None:
+        self.files: dict[str, int] = {}
+        self.strings: dict[str, str] = {}
+        self.positions: list[tuple[Any, ...]] = []
 
-def _plain(record: Any, files: dict[str, int], strings: dict[str, str]) -> tuple[Any, ...]:
-    return tuple(
-        _plain_value(record, name, value, files, strings)
-        for name, value in zip(record._fields, record, strict=True)
-    )
+    def pack(self, where: Mapping[str, Location]) -> int:
+        paths = {loc.path for loc in where.values()}
+        if len(paths) > 1:
+            raise ValueError("positions in several files")  # never made by the loader
+        path = paths.pop() if paths else None
+        packed: list[Any] = [self.files.setdefault(path, len(self.files)) if path else -1]
+        for key, loc in where.items():
+            packed += (self.strings.setdefault(key, key), loc.line, loc.col)
+        self.positions.append(tuple(packed))
+        return len(self.positions) - 1
 
+    def plain(self, record: Any) -> tuple[Any, ...]:
+        return tuple(self.value(record, n, v) for n, v in zip(record._fields, record, strict=True))
 
-def _plain_value(
-    record: Any, name: str, value: Any, files: dict[str, int], strings: dict[str, str]
-) -> Any:
-    if name == "where":
-        return _pack(value, files)
-    if name in _DATES and value is not None:
-        return str(value)
-    if isinstance(record, Event) and name == "sources":
-        return tuple(_plain(c, files, strings) for c in value)
-    if isinstance(value, tuple):
-        return tuple(strings.setdefault(v, v) if isinstance(v, str) else v for v in value)
-    if isinstance(value, Mapping):
-        return dict(value)
-    # one copy of each string (ids above all): marshal writes it once, and it is read back shared
-    return strings.setdefault(value, value) if isinstance(value, str) else value
+    def value(self, record: Any, name: str, value: Any) -> Any:
+        strings = self.strings
+        if name == "where":
+            return self.pack(value)
+        if name in _DATES and value is not None:
+            return str(value)
+        if isinstance(record, Event) and name == "sources":
+            return tuple(self.plain(c) for c in value)
+        if isinstance(value, tuple):
+            return tuple(strings.setdefault(v, v) if isinstance(v, str) else v for v in value)
+        if isinstance(value, Mapping):
+            return dict(value)
+        # one copy of each string (ids above all): marshal writes it once, read back shared
+        return strings.setdefault(value, value) if isinstance(value, str) else value
 
 
 def _encode(log: EventLog) -> tuple[Any, ...]:
-    files: dict[str, int] = {}
-    strings: dict[str, str] = {}
+    packer = _Packer()
     sections = [
-        tuple(_plain(r, files, strings) for r in records)
+        tuple(packer.plain(r) for r in records)
         for records in (
             log.sources.values(),
             log.entities.values(),
@@ -289,11 +308,12 @@ def _encode(log: EventLog) -> tuple[Any, ...]:
             log.events,
         )
     ]
-    return (tuple(files), *sections)
+    return (tuple(packer.files), *sections, marshal.dumps(tuple(packer.positions)))
 
 
 def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
-    paths, sources, entities, technologies, events = payload
+    paths, sources, entities, technologies, events, blob = payload
+    store = _Store(paths, blob)
     dates: dict[str, Any] = {}
 
     def when(text: str | None) -> Any:
@@ -304,9 +324,6 @@ def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
             found = dates[text] = parse_when(text)
         return found
 
-    def where(packed: tuple[Any, ...]) -> Positions:
-        return Positions(paths[packed[0]] if packed[0] >= 0 else "", packed[1:])
-
     def records(kind: Any, rows: tuple[tuple[Any, ...], ...]) -> dict[str, Any]:
         date_at = [i for i, name in enumerate(kind._fields) if name in _DATES]
         out = {}
@@ -314,7 +331,7 @@ def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
             values = list(row)
             for i in date_at:
                 values[i] = when(values[i])
-            values[-1] = where(values[-1])
+            values[-1] = Positions(store, values[-1])
             record = kind._make(values)
             out[record.id] = record
         return out
@@ -328,9 +345,9 @@ def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
         values[at_date] = when(values[at_date])
         values[at_as_of] = when(values[at_as_of])
         values[at_sources] = tuple(
-            new(Citation, (*c[:-1], where(c[-1]))) for c in values[at_sources]
+            new(Citation, (*c[:-1], Positions(store, c[-1]))) for c in values[at_sources]
         )
-        values[-1] = where(values[-1])
+        values[-1] = Positions(store, values[-1])
         built.append(new(Event, values))
     return EventLog(
         records(Source, sources),

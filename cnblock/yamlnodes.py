@@ -8,17 +8,20 @@ tags are refused where they stand, and nesting is capped without recursion.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from cnblock.errors import DataError, Location, Problem
 
 MAX_DEPTH = 32
 
-# libyaml's parser is several times faster; the pure one behaves the same.
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: type[Any] | None = None
+"""The parser class, chosen on first use: PyYAML is imported only when a file is parsed (a
+command answered from the cache never needs it)."""
+
+if TYPE_CHECKING:
+    import yaml
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -72,6 +75,8 @@ def _error_location(path: str, text: str, exc: yaml.YAMLError) -> Location:
 
 
 def _syntax_message(exc: yaml.YAMLError) -> str:
+    import yaml
+
     if isinstance(exc, yaml.MarkedYAMLError):
         parts = [exc.context, exc.problem]
         return "YAML syntax: " + "; ".join(p for p in parts if p)
@@ -85,12 +90,20 @@ ItemHook = Callable[[str, Node, Map], bool]
 the key, the item, and the top-level mapping so far. True means the item is taken: it is not
 kept in the tree."""
 
-_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
-_STARTS: dict[type[Any], type[Seq] | type[Map]] = {
-    yaml.SequenceStartEvent: Seq,
-    yaml.MappingStartEvent: Map,
-}
-_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+@functools.cache
+def _kinds() -> tuple[
+    type[Any], type[Any], dict[type[Any], type[Seq] | type[Map]], tuple[Any, ...], type[Any]
+]:
+    """PyYAML's event classes the reader tells apart: scalar, alias, starts, ends, document."""
+    import yaml
+
+    starts: dict[type[Any], type[Seq] | type[Map]] = {
+        yaml.SequenceStartEvent: Seq,
+        yaml.MappingStartEvent: Map,
+    }
+    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    return yaml.ScalarEvent, yaml.AliasEvent, starts, ends, yaml.DocumentStartEvent
 
 
 def parse(
@@ -104,8 +117,12 @@ def parse(
     ItemHook), so that a caller can turn it into a record and let its nodes go: the tree of a
     large file then never exists whole.
     """
+    import yaml
+
     tree = _Tree(path, on_item)
-    loader = _Loader(text)
+    # libyaml's parser is several times faster; the pure one behaves the same.
+    parser: Any = _Loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = parser(text)
     try:
         tree.read(loader.get_event)
     except yaml.YAMLError as exc:
@@ -133,7 +150,7 @@ class _Tree:
         cases (a scalar key or value in a mapping, an item of a list) are written out here,
         with names held locally; anything unusual goes to a method."""
         path, stack, streamed, attach = self.path, self.stack, self.streamed, self.attach
-        scalar_event, ends, starts = _SCALAR, _ENDS, _STARTS
+        scalar_event, alias_event, starts, ends, document_start = _kinds()
         for event in iter(next_event, None):
             kind = type(event)
             if kind in ends:
@@ -165,12 +182,12 @@ class _Tree:
                 if event.anchor is not None or _explicit_tag(event):
                     self.refuse(event, here)
                 self.start(starts[kind](here))
-            elif kind is _ALIAS:
+            elif kind is alias_event:
                 self.problems.append(
                     Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out")
                 )
                 attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
-            elif kind is yaml.DocumentStartEvent and self.roots:
+            elif kind is document_start and self.roots:
                 raise DataError([Problem(here, "only one YAML document is allowed in a file")])
 
     def refuse(self, event: Any, here: Location) -> None:

@@ -91,3 +91,12 @@ def test_version_on_an_unusable_output_falls_back_to_the_apps_report(redirect):
     assert result.stderr.startswith("cnblock: "), result.stderr
     assert "standard output" in result.stderr, result.stderr
     assert result.returncode == 1
+
+
+def test_a_command_answered_from_the_cache_imports_no_yaml(monkeypatch, tmp_path):
+    monkeypatch.setenv("CNBLOCK_CACHE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert "yaml" in imported_by("timeline", "--company", "BYD")  # the first run reads YAML
+    modules = imported_by("timeline", "--company", "BYD")
+    assert "cnblock.cache" in modules
+    assert not {m for m in modules if m == "yaml" or m.startswith("yaml.")}
