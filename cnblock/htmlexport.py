@@ -99,7 +99,7 @@ svg .claim .band{fill:var(--claim)}
 svg .fuzzy{fill-opacity:.55}
 svg .hatch line{stroke:var(--bg);stroke-width:2}
 svg .fade stop{stop-color:var(--band)}
-svg .state .fade-band{fill:var(--state)}
+svg .fade-state stop{stop-color:var(--state)}
 svg .point{fill:var(--band);stroke:var(--bg);stroke-width:1}
 svg a:focus .band,svg a:focus .point,svg a:hover .band{stroke:var(--fg);stroke-width:2}
 svg .off{display:none}
@@ -345,11 +345,12 @@ def _mark(event: Event, ext: Extent, axis: Axis, y: float, lane: Lane) -> str:
     group = "state" if kind == "state" else "claim" if kind != "event" else "event"
     label = f"{date_label(event)}: {event.title} ({kind}; lane {lane.label})"
     shapes = []
+    tint = "-state" if kind == "state" else ""
     if ext.open_start:
         lo = axis.x(ext.start - FADE)
         shapes.append(
             f'<rect class="fade-band" x="{_fmt(lo)}" y="{_fmt(y)}" width="{_fmt(x0 - lo)}"'
-            f' height="{_fmt(MARK)}" fill="url(#fade-in)"/>'
+            f' height="{_fmt(MARK)}" fill="url(#fade-in{tint})"/>'
         )
     if ext.point:
         cx, cy, r = (x0 + x1) / 2, y + MARK / 2, MARK / 2
@@ -372,7 +373,7 @@ def _mark(event: Event, ext: Extent, axis: Axis, y: float, lane: Lane) -> str:
         hi = axis.x(ext.end + FADE)
         shapes.append(
             f'<rect class="fade-band" x="{_fmt(x1)}" y="{_fmt(y)}" width="{_fmt(hi - x1)}"'
-            f' height="{_fmt(MARK)}" fill="url(#fade-out)"/>'
+            f' height="{_fmt(MARK)}" fill="url(#fade-out{tint})"/>'
         )
     return (
         f'<a href="#ev-{text(event.id)}" data-event="{text(event.id)}" class="{group}"'
@@ -393,6 +394,10 @@ _DEFS = (
     '<linearGradient id="fade-out" class="fade"><stop offset="0" stop-opacity=".7"/>'
     '<stop offset="1" stop-opacity="0"/></linearGradient>'
     '<linearGradient id="fade-in" class="fade"><stop offset="0" stop-opacity="0"/>'
+    '<stop offset="1" stop-opacity=".7"/></linearGradient>'
+    '<linearGradient id="fade-out-state" class="fade-state"><stop offset="0" stop-opacity=".7"/>'
+    '<stop offset="1" stop-opacity="0"/></linearGradient>'
+    '<linearGradient id="fade-in-state" class="fade-state"><stop offset="0" stop-opacity="0"/>'
     '<stop offset="1" stop-opacity=".7"/></linearGradient>'
     "</defs>"
 )

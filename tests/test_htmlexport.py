@@ -237,8 +237,8 @@ def test_states_and_intervals_show_their_kind_as_of_date_and_open_ends():
     assert '<span class="kind">statement</span> · according to Wang Xing' in page_text
     marks = {a.get("data-event"): a for a in svg(page_text).iter(f"{SVG}a")}
     fills = {k: [r.get("fill") for r in m.iter(f"{SVG}rect")] for k, m in marks.items()}
-    assert fills["held"] == ["url(#fade-in)", None]
-    assert fills["fund"] == [None, "url(#fade-out)"]
+    assert fills["held"] == ["url(#fade-in-state)", None]
+    assert fills["fund"] == [None, "url(#fade-out-state)"]
     assert marks["held"].get("class") == "state"
     assert marks["said"].get("class") == "claim"
     assert (
@@ -246,3 +246,13 @@ def test_states_and_intervals_show_their_kind_as_of_date_and_open_ends():
         == "as of 2018-03-28: Held (state; lane Zhongguancun Blockchain Industry Alliance)"
     )
     assert re.findall(r'<h3 id="y-(\d+)">', page_text) == ["2013", "2017", "2018"]
+
+
+def test_the_readme_shows_a_real_picture_of_the_page():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text("utf-8")
+    (image,) = re.findall(r"!\[[^\]]+\]\((docs/[^)]+\.png)\)", readme)
+    assert (root / image).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "python tools/screenshot.py" in readme
