@@ -16,7 +16,8 @@ run first with an empty cache folder (the first run) and then again (the repeate
 peak memory is the child's own maximum resident set (os.wait4), not the whole process tree's.
 
 The environment of every run is clean: its own XDG_CACHE_HOME, no CNBLOCK_DATA, CNBLOCK_SEEDS or
-CNBLOCK_CACHE, a scratch working folder (no ./cnblock.yaml), output to /dev/null.
+CNBLOCK_CACHE, no PYTHONDONTWRITEBYTECODE (bytecode is written and used, as in an
+installed cnblock), a scratch working folder (no ./cnblock.yaml), output to /dev/null.
 
 Standard library only.
 """
@@ -133,7 +134,16 @@ def clean_env(cache: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("CNBLOCK_DATA", "CNBLOCK_SEEDS", "CNBLOCK_CACHE", "PAGER", "CNBLOCK_PAGER")
+        if k
+        not in (
+            "CNBLOCK_DATA",
+            "CNBLOCK_SEEDS",
+            "CNBLOCK_CACHE",
+            "PAGER",
+            "CNBLOCK_PAGER",
+            # as installed, with bytecode: without it every run compiles cnblock's modules
+            "PYTHONDONTWRITEBYTECODE",
+        )
     }
     env["XDG_CACHE_HOME"] = str(cache)
     env["COLUMNS"] = "100"
@@ -274,6 +284,8 @@ def run_startup(runs: int, cache: Path, scratch: str, check: Check) -> list[str]
 def run_large(
     sizes: Sequence[int], runs: int, cache: Path, scratch: str, folder: Path, *, check: Check
 ) -> list[str]:
+    if not sizes:
+        return []
     cnblock = cnblock_command()
     env = clean_env(cache)
     logs = {n: generated_log(n, folder) for n in sizes}

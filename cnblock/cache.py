@@ -42,7 +42,7 @@ from cnblock.model import (
 )
 
 CACHE_ENV = "CNBLOCK_CACHE"
-FORM = 2
+FORM = 3
 """The layout of the cache file; bumped when it changes."""
 RACY_NS = 3_000_000_000
 """A data file whose mtime or ctime is this close to the writing of the cache is also compared
@@ -50,6 +50,7 @@ by content: file systems stamp times by clock tick, so a change of the same size
 tick leaves size and times alone."""
 
 _DATES = frozenset({"date", "as_of", "published"})
+_CHUNK = 2048  # events a marshalled chunk
 _RECORDS = (Source, Entity, Technology, Citation, Event)
 
 
@@ -308,11 +309,15 @@ def _encode(log: EventLog) -> tuple[Any, ...]:
             log.events,
         )
     ]
-    return (tuple(packer.files), *sections, marshal.dumps(tuple(packer.positions)))
+    *small, events = sections
+    # The events in marshalled chunks: read back one chunk at a time, so that the plain rows of
+    # every event and the records made of them never all exist at once.
+    chunks = tuple(marshal.dumps(events[i : i + _CHUNK]) for i in range(0, len(events), _CHUNK))
+    return (tuple(packer.files), *small, chunks, marshal.dumps(tuple(packer.positions)))
 
 
 def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
-    paths, sources, entities, technologies, events, blob = payload
+    paths, sources, entities, technologies, chunks, blob = payload
     store = _Store(paths, blob)
     dates: dict[str, Any] = {}
 
@@ -340,7 +345,7 @@ def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
     fields = Event._fields
     at_date, at_as_of, at_sources = (fields.index(n) for n in ("date", "as_of", "sources"))
     built = []
-    for row in events:
+    for row in (row for chunk in chunks for row in marshal.loads(chunk)):
         values = list(row)
         values[at_date] = when(values[at_date])
         values[at_as_of] = when(values[at_as_of])
