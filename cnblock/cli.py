@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "sources": "explore",
     "export": "exporting",
     "validate": "checking",
+    "check": "checking",
     "source": "sources",
 }
 """Every command, in the order --help lists them, and its module in `cnblock.commands`

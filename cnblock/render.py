@@ -386,16 +386,19 @@ def event_details(
 
 
 def problem_report(
-    problems: Sequence[Problem], lines_of: Callable[[str], list[str] | None]
+    problems: Sequence[Problem],
+    lines_of: Callable[[str], list[str] | None],
+    label: str = "error",
 ) -> Text:
-    """Each problem as `FILE:LINE:COL: error: message`, then its line with a caret under the
-    value, as compilers print them. `lines_of` gives a file's lines; each file is read once."""
+    """Each problem as `FILE:LINE:COL: error: message` (or another `label`: `warning`), then
+    its line with a caret under the value, as compilers print them. `lines_of` gives a file's
+    lines; each file is read once."""
     out = Text()
     files: dict[str, list[str] | None] = {}
     for problem in problems:
         where = problem.location
         out.append(f"{printable(str(where))}: ", style="bold")
-        out.append("error: ", style="bold red")
+        out.append(f"{label}: ", style="bold red" if label == "error" else "bold yellow")
         out.append(printable(problem.message) + "\n")
         if where.path not in files:
             files[where.path] = lines_of(where.path)

@@ -33,9 +33,10 @@ LAYERS: dict[str, int] = {
     "cnblock.chart": 5,  # the terminal chart: Rich Text from lanes.py's geometry
     "cnblock.export": 6,  # its registry loads htmlexport when HTML is asked for
     "cnblock.output": 4,
-    "cnblock.curate": 2,
+    "cnblock.curate": 2,  # appending records to a data file's text
     "cnblock.datelines": 0,  # the dates a line of an article states
-    "cnblock.sourceview": 3,  # a source's lines beside the events citing them  # appending records to a data file's text
+    "cnblock.sourceview": 3,  # a source's lines beside the events citing them
+    "cnblock.checks": 5,  # the named checks of `cnblock check`
     "cnblock.additions": 5,  # records for `add` and `source add`, checked before writing
 }
 """A module may import only cnblock modules of a strictly lower layer."""

@@ -1,4 +1,4 @@
-"""`cnblock validate`: every problem of the data files at its FILE:LINE:COL."""
+"""`cnblock validate` and `cnblock check`: every problem of the data files at its FILE:LINE:COL."""
 
 from typing import Annotated
 
@@ -6,6 +6,7 @@ import typer
 
 from cnblock import loader, render
 from cnblock.commands.common import Words, rendered, state, write
+from cnblock.errors import Problem
 from cnblock.text import counted, printable
 
 app = typer.Typer()
@@ -53,3 +54,67 @@ def validate(
     write(printable(f"ok: {loader.describe_files(paths)}: {counts}; {texts}") + "\n")
     for source_id, why in unchecked.items():
         write(f"not checked: {printable(source_id)}: {printable(why)}\n")
+
+
+def _complete_check(incomplete: str) -> list[str]:
+    from cnblock.checks import CHECKS
+
+    return [name for name in CHECKS if name.startswith(incomplete)]
+
+
+@app.command(
+    epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock check provenance mentions --strict"
+)
+def check(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[NAME]...",
+            autocompletion=_complete_check,
+            help="Checks to run: schema, references, dates, provenance, names, mentions,"
+            " coverage. Default: all of them.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on warnings too (mentions, coverage).")
+    ] = False,
+) -> None:
+    """Run named checks alone; mentions and coverage give warnings, the others errors.
+
+    schema, references and dates check the files; provenance (fingerprints, lines, spans,
+    years) and names (printed names) check them against the texts at hand; mentions warns of
+    a cited line that names none of the event's entities, coverage of a dated line that no
+    event cites. Exit status 1 on errors, or on warnings with --strict."""
+    from cnblock import checks, texts
+    from cnblock.errors import UsageError
+    from cnblock.suggest import did_you_mean
+
+    for name in names or []:
+        if name not in checks.CHECKS:
+            raise UsageError(f"unknown check '{name}'{did_you_mean(name, checks.CHECKS)}")
+    wanted = [n for n in checks.CHECKS if n in (names or checks.CHECKS)]
+    paths = state(ctx).files()
+    report = checks.run(paths, wanted, texts.seeds_folder())
+    errors = [f.problem for f in report.findings if not f.is_warning]
+    warnings = [f.problem for f in report.findings if f.is_warning]
+    named = {f.problem: f.check for f in report.findings}
+
+    def tagged(problems: list[Problem]) -> list[Problem]:
+        return [p._replace(message=f"{p.message} [{named[p]}]") for p in problems]
+
+    shown = render.problem_report(tagged(errors), loader.source_lines)
+    shown.append_text(render.problem_report(tagged(warnings), loader.source_lines, "warning"))
+    write(rendered(shown, state(ctx).color, end=""))
+    write(
+        f"{', '.join(wanted)}: {counted(len(errors), 'error')},"
+        f" {counted(len(warnings), 'warning')} in {loader.describe_files(paths)}\n"
+    )
+    for name, why in report.not_run.items():
+        write(f"not run: {name}: {why}\n")
+    if set(wanted) & set(checks.NEEDS_LOG):
+        for source_id, why in report.unchecked.items():
+            write(f"not checked: {printable(source_id)}: {printable(why)}\n")
+    if errors or report.not_run or (strict and warnings):
+        raise typer.Exit(1)
