@@ -330,6 +330,7 @@ def test_no_arguments_show_the_overview(run):
         "sources",
         "export",
         "validate",
+        "check",
         "source",
     ], result.stdout
 
