@@ -6,6 +6,7 @@ anything is written. Nothing here writes: the command hands the draft to `cnbloc
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -124,3 +125,81 @@ def text_path(text: str, target: str) -> str:
     except ValueError:
         return str(Path(text).absolute())
     return Path(relative).as_posix()
+
+
+_CITE = re.compile(r"(?P<source>[^:]+):(?P<line>[0-9]+)(?::(?P<start>[0-9]+)-(?P<end>[0-9]+))?")
+
+
+def citation(log: EventLog, cite: str, folder: Path | None) -> dict[str, Any]:
+    """A citation record from `SOURCE:LINE` or `SOURCE:LINE:START-END` (code-point offsets
+    in the line, end exclusive), its digest computed from the text at hand; CnblockError
+    saying what is wrong (an unknown source, a line outside the text, a span outside its
+    line, a text not at hand for a span)."""
+    from cnblock.provenance import find_texts, phrase_digest
+    from cnblock.suggest import did_you_mean
+
+    match = _CITE.fullmatch(cite)
+    if not match:
+        raise CnblockError(
+            f"--cite '{cite}': write SOURCE:LINE or SOURCE:LINE:START-END, like mine:12:0-20"
+        )
+    source_id, line = match["source"], int(match["line"])
+    if source_id not in log.sources:
+        near = did_you_mean(source_id, log.sources)
+        raise CnblockError(f"--cite '{cite}': unknown source '{source_id}'{near}")
+    source = log.sources[source_id]
+    record: dict[str, Any] = {"source": source_id, "line": line}
+    problems: list[Any] = []
+    lines = find_texts(log._replace(sources={source_id: source}), folder, problems).lines.get(
+        source_id
+    )
+    if problems:
+        raise CnblockError(f"--cite '{cite}': {problems[0].message}")
+    count = len(lines) if lines is not None else source.lines
+    if line < 1 or (count is not None and line > count):
+        raise CnblockError(f"--cite '{cite}': line {line} is outside the text ({count} lines)")
+    if lines is not None and not lines[line - 1].strip():
+        raise CnblockError(f"--cite '{cite}': line {line} is blank")
+    if match["start"] is None:
+        return record
+    start, end = int(match["start"]), int(match["end"])
+    if lines is None:
+        raise CnblockError(
+            f"--cite '{cite}': the text of {source_id} is not at hand to compute the span's"
+            " digest (see: cnblock validate)"
+        )
+    text = lines[line - 1]
+    if not start < end <= len(text):
+        raise CnblockError(
+            f"--cite '{cite}': span {start}-{end} is outside line {line}"
+            f" ({len(text)} characters; the span counts from 0, its end excluded)"
+        )
+    return record | {"span": [start, end], "digest": phrase_digest(text[start:end])}
+
+
+def event_id(title: str, taken: set[str]) -> str:
+    """An id made of the title's first words (ASCII letters and digits), unique in `taken`."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", plain)[:6]
+    base = "-".join(words) or "event"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def check_new_event(draft: Draft, event_id: str, folder: Path | None) -> None:
+    """The new event against the texts at hand (lines, spans, the year stated): DraftError
+    with its problems, so that nothing is written."""
+    from cnblock import provenance
+
+    (event,) = [e for e in draft.log.events if e.id == event_id]
+    problems: list[Any] = []
+    found = provenance.find_texts(draft.log, folder, problems).lines
+    problems = provenance.check_event(event, found, draft.log)
+    problems += provenance.check_spans(event, found, draft.log)
+    if problems:
+        raise DraftError(problems, {draft.path: draft.document})

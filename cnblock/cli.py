@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "export": "exporting",
     "validate": "checking",
     "check": "checking",
+    "add": "curating",
     "source": "sources",
 }
 """Every command, in the order --help lists them, and its module in `cnblock.commands`

@@ -278,3 +278,12 @@ def year_matrix(
     chosen = sorted(totals, key=lambda i: (-totals[i], log.entities[i].name))[:top]
     every_year = sorted({y for e in events for y in e.years()})
     return every_year, [log.entities[i] for i in chosen], dict(counts)
+
+
+def resolve_name(kind: str, name: str, records: list[Entity] | list[Technology]) -> str:
+    """The one id `name` (an id or any name, in any language) stands for; UsageError, with
+    the closest names, when it stands for none or for several."""
+    ids = _resolve(kind, (name,), records)
+    if len(ids) > 1:
+        raise UsageError(f"'{name}' could be any of: {', '.join(sorted(ids))}; give the id")
+    return next(iter(ids))

@@ -331,6 +331,7 @@ def test_no_arguments_show_the_overview(run):
         "export",
         "validate",
         "check",
+        "add",
         "source",
     ], result.stdout
 
