@@ -197,3 +197,11 @@ def test_the_cache_is_written_atomically(cached, monkeypatch):
     assert not cache.write([SHIPPED], log)
     assert cache_files(cached) == [name]
     assert (cached / name).read_bytes() == before
+
+
+def test_a_log_that_does_not_survive_the_round_trip_is_not_kept(cached, monkeypatch):
+    from cnblock.model import PartialDate
+
+    monkeypatch.setattr(cache, "parse_when", lambda text: PartialDate(1900))
+    assert not cache.write([SHIPPED], loader.load([SHIPPED]))
+    assert cache_files(cached) == []
