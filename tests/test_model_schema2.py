@@ -38,6 +38,7 @@ def test_the_kinds_are_the_contract_s():
         ("2013/..", "2013", None),
         ("2017~/2018-05?", "2017~", "2018-05?"),
         ("2018/2018-05", "2018", "2018-05"),  # the sides overlap: not backwards
+        ("2018-03-28/2018-03-28", "2018-03-28", "2018-03-28"),  # one day: not backwards
     ],
 )
 def test_an_interval_keeps_each_side_and_prints_as_edtf(text, start, end):
@@ -80,6 +81,7 @@ def test_a_plain_date_stays_a_partial_date():
         ("2013/..", "2018-03-28", "2013", "2018-03-28", list(range(2013, 2019))),
         ("2013/..", None, "2013", "2013", [2013]),
         ("2035/..", "2020-05", "2035", "2035", [2035]),  # a plan reported before its date
+        ("2018-05/..", "2018-05-01", "2018-05", "2018-05-01", [2018]),  # as_of on its first day
         (None, "2018-03-28", "2018-03-28", "2018-03-28", [2018]),
     ],
 )
@@ -104,6 +106,7 @@ def test_a_record_with_nothing_known_matches_no_range_and_sorts_last():
 def test_sorting_is_by_earliest_known_day_then_precision_then_id():
     records = [
         record("2018-03-28", id="a-day"),
+        record("2018-01", id="a-january"),  # the same first day as 2018: after the year
         record("2018-03", id="b-month"),
         record("2018", id="z-year"),
         record("2018", id="a-year"),
@@ -115,6 +118,7 @@ def test_sorting_is_by_earliest_known_day_then_precision_then_id():
         "span",
         "a-year",
         "z-year",
+        "a-january",
         "open-start",
         "b-month",
         "a-day",
