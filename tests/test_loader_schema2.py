@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cnblock import loader
@@ -149,3 +151,38 @@ def test_a_state_as_of_a_year_may_have_begun_within_that_year(tmp_path):
     )
     (event,) = loader.load([str(path)]).events
     assert str(event.known_end()) == "2018-05"  # an as_of that may precede it bounds nothing
+
+
+def _one_event(tmp_path: Path, fields: str) -> Path:
+    path = tmp_path / "log.yaml"
+    path.write_text(
+        "schema: 2\nsources: [{id: s, publisher: P, published: '2020', language: en}]\n"
+        f"events:\n  - {{id: e, title: T, summary: S, {fields}}}\n",
+        "utf-8",
+    )
+    return path
+
+
+def test_an_empty_span_is_refused(tmp_path):
+    path = _one_event(
+        tmp_path,
+        "date: '2018', sources: [{source: s, line: 1, span: [5, 5], digest: 0123456789ab}]",
+    )
+    with pytest.raises(DataError) as caught:
+        loader.load([str(path)])
+    assert [p.message for p in caught.value.problems] == [
+        "span [5, 5] is empty or backwards: its start must be below its end"
+    ]
+    one = _one_event(
+        tmp_path,
+        "date: '2018', sources: [{source: s, line: 1, span: [5, 6], digest: 0123456789ab}]",
+    )
+    assert loader.load([str(one)]).events[0].sources[0].span == (5, 6)
+
+
+def test_a_state_may_be_reported_on_the_day_it_began(tmp_path):
+    path = _one_event(
+        tmp_path,
+        "kind: state, date: 2018-03-28/.., as_of: 2018-03-28, sources: [{source: s, line: 1}]",
+    )
+    assert str(loader.load([str(path)]).events[0].known_end()) == "2018-03-28"
