@@ -146,7 +146,8 @@ def _lane(
     ]
     for mark, row in zip(placed, rows_of, strict=True):
         rows[row].append(mark)
-    label = Text(printable(lane.label), style="bold")
+    label = Text()
+    label.append(printable(lane.label), style="bold")  # the name alone: not the marks beside it
     beside = wrap(label, names, screen.drawing)
     lines: list[Text] = []
     if any(cells(line.plain, screen.drawing) > names for line in beside):
@@ -180,7 +181,7 @@ def ids(shown: Sequence[Lane], screen: Screen) -> list[Text]:
     dates = {e.id: printable(date_label(e)) for lane in shown for e in lane.events}
     column = max(cells(d, screen.drawing) for d in dates.values())
     for lane in shown:
-        lines.append(Text(printable(lane.label), style="bold"))
+        lines.append(Text().append(printable(lane.label), style="bold"))
         for event in lane.events:
             date = dates[event.id]
             line = Text(f"  {date}" + " " * (column - cells(date, screen.drawing) + 2))

@@ -252,6 +252,18 @@ def test_without_javascript_every_event_is_listed_with_its_citations(browser, pa
         assert problems == []
 
 
+def test_print_shows_every_event_and_no_controls(browser, pages):
+    path, count = pages["whole"]
+    with opened(browser, path) as (page, problems):
+        page.emulate_media(media="print")
+        assert page.locator("#controls").is_hidden()
+        assert page.evaluate(VISIBLE) == count
+        assert (
+            page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+        )
+        assert problems == []
+
+
 @pytest.mark.parametrize("name", ["hostile", "raw"])
 def test_a_hostile_log_runs_nothing_and_loads_nothing(browser, pages, name):
     from cnblock import loader

@@ -107,3 +107,11 @@ def test_a_log_without_dates_to_draw_says_so():
     log = make_log(event("x", "2018", "byd"))
     assert chart(log, [], Screen(80)).plain == "No event has a known date to draw."
     assert "BYD" in chart(LOG, LOG.events, Screen(None)).plain
+
+
+def test_only_the_name_is_bold_and_marks_keep_their_own_styles():
+    text = chart(LOG, LOG.events, Screen(80, UNICODE))
+    line = next(part for part in text.split("\n") if part.plain.startswith("Meituan Dianping"))
+    assert not line.style
+    bold = [line.plain[s.start : s.end] for s in line.spans if s.style == "bold"]
+    assert bold == ["Meituan Dianping"]
