@@ -349,12 +349,21 @@ def test_no_arguments_show_the_overview(run):
         "sources",
         "export",
         "validate",
+        "check",
+        "add",
     ],
 )
 def test_every_command_has_a_summary_and_an_example(run, command):
     out = run(command, "--help").stdout
     assert "Example: cnblock" in out or "Example: CNBLOCK_SEEDS" in out, out
     assert "Usage: cnblock " + command in out
+
+
+@pytest.mark.parametrize("command", ["add", "show"])
+def test_source_subcommands_have_a_summary_and_an_example(run, command):
+    out = run("source", command, "--help").stdout
+    assert "Example: cnblock source " + command in out or "cnblock source show" in out, out
+    assert "Usage: cnblock source " + command in out
 
 
 def test_completion_offers_names(monkeypatch):

@@ -83,10 +83,12 @@ def check(
 ) -> None:
     """Run named checks alone; mentions and coverage give warnings, the others errors.
 
-    schema, references and dates check the files; provenance (fingerprints, lines, spans,
-    years) and names (printed names) check them against the texts at hand; mentions warns of
-    a cited line that names none of the event's entities, coverage of a dated line that no
-    event cites. Exit status 1 on errors, or on warnings with --strict."""
+    Files: schema, references, dates. Against the texts: provenance, names.
+
+    Warnings: mentions (a cited line naming none of the event's entities), coverage.
+
+    Exit 1 on errors, or on warnings with --strict.
+    """
     from cnblock import checks, texts
     from cnblock.errors import UsageError
     from cnblock.suggest import did_you_mean

@@ -89,9 +89,10 @@ def add(
 ) -> None:
     """Add a cited event to your data file, checked against the whole log before writing.
 
-    Names are resolved like the filters (BYD, 비야디, 比亚迪). On a terminal, or with -i, it
-    asks for the title, summary, date and citation when they are not given. Anything wrong
-    writes nothing and exits 1."""
+    Names are resolved like the filters (BYD, 비야디, 比亚迪); anything wrong writes nothing.
+
+    On a terminal, or with -i, it asks for the title, summary, date and citation if missing.
+    """
     from cnblock import additions, output, query, texts
 
     options = state(ctx)

@@ -72,8 +72,8 @@ def source_add(
 ) -> None:
     """Register a text as a source in your data file: its path, sha256 and number of lines.
 
-    The text itself is never copied: the file records where it is (relative to the data
-    file), and `cnblock validate` checks it is still the same text."""
+    The text is never copied: your file records where it is, and validate checks it.
+    """
     from cnblock import additions, output
 
     options = state(ctx)
@@ -140,8 +140,8 @@ def source_show(
 ) -> None:
     """Show a source's text from your copy, each line numbered, with the events that cite it.
 
-    The text is read from the folder CNBLOCK_SEEDS names (the shipped articles) or from
-    where your data file's `text:` says; cited spans are highlighted."""
+    Shipped articles are read from the folder CNBLOCK_SEEDS names, yours from their `text:`.
+    """
     from cnblock import sourceview
     from cnblock.commands.common import screen, show
 
