@@ -200,7 +200,10 @@ def test_event_json_carries_the_contract_fields(run):
         }
     ]
     assert record["kind"] == "speculation"
-    assert record["according_to"] == "source"
+    # The guess is the netizens', who are not an entity: attributed to no one, not "source".
+    assert record["according_to"] is None
+    (hearsay,) = json.loads(run("timeline", "--year", "2013", "--format", "json").stdout)
+    assert (hearsay["id"], hearsay["according_to"]) == ("wang-xing-invests-in-bitcoin", "source")
     assert list(record)[:8] == [
         "id",
         "kind",
