@@ -524,6 +524,8 @@ the lines of the articles it rests on (see <a href="#sources-h">Sources</a>).</p
 <main>
 <section aria-labelledby="chart-h">
 <h2 id="chart-h">Chart</h2>
+<p><a href="#events-h">Skip the chart</a> (every mark in it is a link, one stop each for a
+keyboard).</p>
 {_controls(shown)}
 <p class="legend">{_LEGEND}</p>
 <div class="chart" tabindex="0" role="region" aria-label="Chart, scrolls sideways">

@@ -90,6 +90,9 @@ def test_every_event_is_an_article_with_its_date_at_its_precision():
     headings = re.findall(r"<h3 id=\"y-(\d+)\">", page_text)
     assert headings == ["1995", "2016", "2018", "2020"]
     assert "<title>cnblock timeline: company BYD</title>" in page_text
+    # a keyboard user need not tab through every mark of the chart
+    assert page_text.index('<a href="#events-h">Skip the chart</a>') < page_text.index("<svg ")
+    assert '<h2 id="events-h">Events</h2>' in page_text
 
 
 def test_names_carry_their_language_and_citations_link_to_the_sources():
