@@ -9,6 +9,7 @@ tags are refused where they stand, and nesting is capped without recursion.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -68,10 +69,55 @@ def _loc(path: str, mark: Any) -> Location:
 def _error_location(path: str, text: str, exc: yaml.YAMLError) -> Location:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
-        return _loc(path, mark)
-    position = getattr(exc, "position", 0)  # a ReaderError counts characters
-    before = text[:position]
-    return Location(path, before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1)
+        return _within(path, text, mark.line + 1, mark.column + 1)
+    position = getattr(exc, "position", 0)  # a ReaderError (the pre-scan finds these first)
+    return _at(path, text, position)
+
+
+def _at(path: str, text: str, position: int) -> Location:
+    """The line and column of the character at `position` (an index into `text`)."""
+    start = text.rfind("\n", 0, position) + 1
+    return Location(path, text.count("\n", 0, position) + 1, position - start + 1)
+
+
+def _within(path: str, text: str, line: int, col: int) -> Location:
+    """A parser's position moved onto the file: libyaml reports the end of a file without a
+    final newline on the line after the last; an editor shows the end of the last line."""
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it does not start another
+    if line > len(lines):
+        line = len(lines)
+        col = len(lines[-1]) + 1
+    return Location(path, line, min(col, len(lines[line - 1]) + 1))
+
+
+_UNREADABLE = re.compile(
+    "\r(?!\n)|[\x85\u2028\u2029]|[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""What cnblock refuses anywhere in a data file: a carriage return not followed by a line
+feed, NEL, LS and PS (line breaks that YAML counts but editors count differently, so that
+every later position would be off), and every character YAML does not allow."""
+
+_BREAKS = {"\r": "a carriage return (CR)", "\x85": "NEL", "\u2028": "LS", "\u2029": "PS"}
+
+
+def _prescan(text: str, path: str) -> None:
+    """DataError at the first character no position could be trusted past, if any. Found
+    here rather than by the parser: libyaml counts its offset in bytes, not characters."""
+    found = _UNREADABLE.search(text)
+    if found is None:
+        return
+    char = found.group()
+    where = _at(path, text, found.start())
+    if char in _BREAKS:
+        message = (
+            f"a line break other than LF or CRLF ({_BREAKS[char]}, U+{ord(char):04X});"
+            " cnblock counts lines as editors do, at line feeds: replace it with a newline"
+        )
+    else:
+        message = f"YAML syntax: character U+{ord(char):04X} is not allowed in a YAML file"
+    raise DataError([Problem(where, message)])
 
 
 def _syntax_message(exc: yaml.YAMLError) -> str:
@@ -118,6 +164,8 @@ def parse(
     large file then never exists whole.
     """
     import yaml
+
+    _prescan(text, path)
 
     tree = _Tree(path, on_item)
     # libyaml's parser is several times faster; the pure one behaves the same.

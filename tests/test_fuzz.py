@@ -1,0 +1,154 @@
+"""A structured mutator of valid logs (issue 8): line, byte and value operators applied to
+the test logs; whatever comes out, cnblock answers with its own error, at positions inside
+the file, in bounded time. Runs in CI with a bounded number of examples; longer runs:
+fuzz/atheris_loader.py (see SECURITY.md). A failure found becomes a file in tests/data/."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cnblock import loader, render, yamlnodes
+from cnblock.errors import DataError
+
+from helpers import DATA
+
+CORPUS = [DATA / "valid.yaml", *sorted((DATA / "invalid").glob("*.yaml"))]
+TEXTS = [p.read_text("utf-8") for p in CORPUS]
+
+HAZARDS = [
+    "\x00",
+    "\x07",
+    "\x1b]2;t\x07",
+    "\r",
+    "\r\n",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\u202e",
+    "\ufeff",
+    "\t",
+    "\\",
+    '"',
+    "'",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    "- ",
+    "? ",
+    "&a ",
+    "*a",
+    "!!python/object ",
+    "#",
+    "|",
+    ">",
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "비야디",
+    "\ud7ff",
+    "\U0001f600",
+]
+VALUES = [
+    "9" * 5000,
+    "0",
+    "-1",
+    "",
+    "~",
+    "null",
+    "yes",
+    "2018-13-40",
+    "2018-02-29",
+    '"\\e[31m"',
+    '"\\N"',
+    '"\\L"',
+    '"\\0"',
+    "'it''s'",
+    "[a, b, a]",
+    "{a: 1, a: 2}",
+    "x" * 10000,
+    "[" * 40,
+    "=2+5",
+    "../../etc/passwd",
+    "&anchor v",
+    "*anchor",
+    "!!str v",
+]
+
+
+@st.composite
+def mutated(draw) -> str:
+    lines = draw(st.sampled_from(TEXTS)).split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "indent", "insert", "value"]))
+        i = draw(st.integers(0, len(lines) - 1))
+        j = draw(st.integers(0, len(lines) - 1))
+        if op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(j, lines[i])
+        elif op == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "indent":
+            lines[i] = draw(st.sampled_from(["", " ", "  ", "\t"])) + lines[i].lstrip(" ")
+        elif op == "insert":
+            at = draw(st.integers(0, len(lines[i])))
+            piece = draw(st.sampled_from(HAZARDS) | st.text(max_size=3))
+            lines[i] = lines[i][:at] + piece + lines[i][at:]
+        elif op == "value" and ": " in lines[i]:
+            key = lines[i].split(": ", 1)[0]
+            lines[i] = f"{key}: {draw(st.sampled_from(VALUES))}"
+    text = "\n".join(lines)
+    return text if draw(st.booleans()) else text.rstrip("\n")
+
+
+def _inside(text: str, line: int, col: int) -> bool:
+    lines = text.split("\n")
+    return 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]) + 1
+
+
+@settings(
+    max_examples=int(os.environ.get("CNBLOCK_FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(mutated())
+def test_a_mutated_log_gets_cnblocks_own_answer_inside_the_file_in_bounded_time(text):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.yaml"
+        path.write_text(text, "utf-8", newline="")
+        shown = loader.read_text(str(path))  # as the loader sees it: a byte-order mark dropped
+        for parser in PARSERS:  # libyaml's and PyYAML's own
+            started = time.perf_counter()
+            try:
+                with patched(parser):
+                    loader.load([str(path)])
+            except DataError as exc:
+                for p in exc.problems:
+                    assert p.location.path == str(path), p
+                    assert _inside(shown, p.location.line, p.location.col), (p, parser)
+                render.problem_report(exc.problems, loader.source_lines)
+            assert time.perf_counter() - started < 5, "a small file took seconds"
+
+
+PARSERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+
+
+@contextlib.contextmanager
+def patched(parser: type) -> Iterator[None]:
+    saved = yamlnodes._Loader
+    yamlnodes._Loader = parser
+    try:
+        yield
+    finally:
+        yamlnodes._Loader = saved
