@@ -115,7 +115,7 @@ def test_a_broken_target_file_is_reported_where_it_is_broken(run, here):
     (here / "cnblock.yaml").write_text("schema: 1\nsources: [\n", "utf-8")
     result = run(*ADD)
     assert result.exit_code == 1
-    assert result.stderr.startswith("cnblock.yaml:3:1: error: YAML syntax"), result.stderr
+    assert result.stderr.startswith("cnblock.yaml:2:11: error: YAML syntax"), result.stderr
     assert (here / "cnblock.yaml").read_text("utf-8") == "schema: 1\nsources: [\n"
 
 

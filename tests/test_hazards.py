@@ -122,7 +122,7 @@ def test_a_problem_report_escapes_the_file_name(run, tmp_path):
     result = run("--no-shipped", "--data", str(path), "timeline")
     assert result.exit_code == 1
     assert raw_controls(result.output) == [], result.output
-    assert "log\\x1b]2;retitled\\x07.yaml:3:1: error: YAML syntax" in result.output
+    assert "log\\x1b]2;retitled\\x07.yaml:2:10: error: YAML syntax" in result.output
 
 
 def test_an_export_written_to_a_file_says_where_escaped(run, tmp_path):
