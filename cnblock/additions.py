@@ -23,6 +23,7 @@ class Draft(NamedTuple):
     document: str
     created: bool
     log: EventLog
+    original: str = ""  # the text the draft was made from
 
 
 def target_file(to: str | None, user_files: list[str]) -> str:
@@ -62,7 +63,7 @@ def draft(files: list[str], target: str, section: str, record: dict[str, Any]) -
         log = loader.load(paths_with(files, target), drafts={target: document})
     except DataError as exc:
         raise DraftError(exc.problems, {target: document}) from None
-    return Draft(target, document, created, log)
+    return Draft(target, document, created, log, old)
 
 
 class Registered(NamedTuple):
@@ -203,3 +204,14 @@ def check_new_event(draft: Draft, event_id: str, folder: Path | None) -> None:
     problems += provenance.check_spans(event, found, draft.log)
     if problems:
         raise DraftError(problems, {draft.path: draft.document})
+
+
+def still_as_read(draft: Draft) -> None:
+    """CnblockError when the target changed since the draft was made from it (another editor,
+    another cnblock): writing the draft would lose that change."""
+    now = None if not os.path.lexists(draft.path) else loader.read_text(draft.path)
+    if now != (None if draft.created else draft.original):
+        raise CnblockError(
+            f"{draft.path} changed while cnblock was adding to it; nothing was written:"
+            " run the command again"
+        )

@@ -157,3 +157,24 @@ def test_a_state_with_attribution(run, here):
     assert '    kind: state\n    as_of: "2021-03"\n    according_to: source\n' in text
     wrong = run(*ADD, "--date", "2021", "--according-to", "Nobody", "--cite", "my-art:1")
     assert (wrong.exit_code, "unknown entity 'Nobody'" in wrong.stderr) == (1, True)
+
+
+def test_a_file_changed_meanwhile_is_not_overwritten(run, here, monkeypatch):
+    from cnblock import additions
+
+    real = additions.draft
+
+    def draft_then_edit(*args, **kwargs):
+        made = real(*args, **kwargs)
+        with open(here / "cnblock.yaml", "a", encoding="utf-8") as f:
+            f.write("# edited meanwhile\n")
+        return made
+
+    monkeypatch.setattr(additions, "draft", draft_then_edit)
+    result = run(*ADD, "--date", "2021-03", "--cite", "my-art:1")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "cnblock: cnblock.yaml changed while cnblock was adding to it; nothing was written:"
+        " run the command again\n"
+    )
+    assert (here / "cnblock.yaml").read_text("utf-8").endswith("lines: 4\n# edited meanwhile\n")

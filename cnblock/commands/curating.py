@@ -133,6 +133,7 @@ def add(
     record = {k: v for k, v in fields.items() if v is not None}
     draft = additions.draft(files, target, "events", record)
     additions.check_new_event(draft, str(record["id"]), texts.seeds_folder())
+    additions.still_as_read(draft)
     output.write_file(target, draft.document, force=not draft.created)
     write(
         f"{'created' if draft.created else 'updated'} {printable(target)}: event {record['id']}\n"

@@ -95,6 +95,7 @@ def source_add(
     }
     record = {k: v for k, v in fields.items() if v is not None}
     draft = additions.draft(files, target, "sources", record)
+    additions.still_as_read(draft)
     output.write_file(target, draft.document, force=not draft.created)
     guessed = "" if language else " (guessed from the text; --language sets it)"
     write(
