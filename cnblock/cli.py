@@ -7,6 +7,7 @@ name (COMMANDS) and asks Typer to build a command the first time Click looks it 
 """
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -69,6 +70,10 @@ def build_command(name: str) -> Any:
     raise LookupError(f"cnblock.commands.{COMMANDS[name]} has no command '{name}'")
 
 
+COMPLETE_ENV = "_CNBLOCK_COMPLETE"
+"""Set by the completion scripts: the shell asks for candidates (or for its script)."""
+
+
 class _Group(TyperGroup):
     """The one place where cnblock's errors become messages and exit statuses; builds each
     command when it is first looked up."""
@@ -100,6 +105,12 @@ class _Group(TyperGroup):
     ) -> Any:
         """Run the app; a usage error (unknown option, bad value) is one plain line on standard
         error, like cnblock's own errors, not a boxed panel."""
+        if COMPLETE_ENV in os.environ or any(
+            a.startswith(("--install-completion", "--show-completion")) for a in args or sys.argv
+        ):
+            from cnblock.commands import completion
+
+            completion.register()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:

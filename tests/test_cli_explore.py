@@ -369,13 +369,20 @@ def test_source_subcommands_have_a_summary_and_an_example(run, command):
     assert "Usage: cnblock source " + command in out
 
 
-def test_completion_offers_names(monkeypatch):
-    from cnblock.commands import common
+def test_completion_offers_names_in_every_script(shipped):
+    from cnblock import query
+    from cnblock.commands.common import matching_names
 
-    monkeypatch.delenv("CNBLOCK_DATA", raising=False)
-    assert "Meituan Dianping" in common.complete("company")("mei")
-    assert common.complete("tech")("dig") == ["Digital yuan", "digital-yuan"]
-    assert common.complete("person")("wang x") == ["Wang Xing"]
+    companies = query.organisations(shipped)
+    assert ("Meituan Dianping", "") in matching_names(companies, "mei")
+    assert matching_names(companies, "비야") == [("비야디", "BYD")]
+    assert matching_names(companies, "比亚") == [("比亚迪", "BYD")]
+    assert matching_names(companies, "penta") == [("Penta Security", "")]  # not the id too
+    assert matching_names(companies, "penta-") == [("penta-security", "Penta Security")]
+    assert matching_names(shipped.technologies.values(), "dig") == [("Digital yuan", "")]
+    people = query.people(shipped)
+    assert [n for n, _ in matching_names(people, "王")] == ["王传福", "王兴", "王慧文"]
+    assert matching_names(people, "wang x") == [("Wang Xing", "")]
 
 
 def test_table_output_has_no_escape_codes_when_not_a_terminal(run):

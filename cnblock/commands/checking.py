@@ -19,7 +19,7 @@ def validate(
         list[str] | None,
         typer.Argument(
             metavar="[FILE]...",
-            click_type=Words(),
+            click_type=Words(files=True),
             help="Your data files, checked on top of the shipped log (unless --no-shipped)."
             " Default: the files the other commands load.",
         ),

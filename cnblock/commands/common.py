@@ -208,15 +208,23 @@ def _page(command: str, text: str) -> bool:
 
 class Words(ParamType):
     """A plain text argument whose help shows only its placeholder (ID..., FILE...), not
-    Typer's `<str>` or `<path>` beside it."""
+    Typer's `<str>` or `<path>` beside it. `files`: the shell completes it with file names."""
 
     name = "text"
+
+    def __init__(self, files: bool = False):
+        self.files = files
 
     def get_metavar(self, param: Any, ctx: Any) -> str | None:
         return ""
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str:
         return str(value)
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from typer._click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="file")] if self.files else []
 
 
 def at_least_one(value: int | None) -> int | None:
@@ -270,16 +278,65 @@ def emit(
         show(ctx, table(screen(ctx)))
 
 
-def complete(kind: str) -> Callable[[str], list[str]]:
-    """Shell completion of names from the log that the environment selects."""
+Candidate = tuple[str, str]
+"""A completion: the value to insert and what it is (shown by zsh and fish)."""
 
-    def names(incomplete: str) -> list[str]:
-        from cnblock.errors import CnblockError
+TYPED: list[str] = []
+"""The word being completed, as typed, when cnblock's completion (commands/completion.py)
+runs: Typer keeps only values that start with it case-sensitively, which would drop
+`Meituan Dianping` for `meit`, so completion asks Typer with an empty word and the
+functions below read the real one here."""
 
-        try:
-            log = loader.load(loader.data_files())
-        except CnblockError:
+
+def typed(incomplete: str) -> str:
+    return TYPED[-1] if TYPED else incomplete
+
+
+def completion_log(ctx: typer.Context) -> EventLog | None:
+    """The log a command on this command line would load: the shipped log (unless
+    --no-shipped) and the --data files typed before the cursor, else $CNBLOCK_DATA or the
+    local file; None when it cannot be loaded (completion then offers nothing)."""
+    from cnblock.errors import CnblockError
+
+    params = ctx.find_root().params
+    named = [str(p) for p in params.get("data") or []]
+    try:
+        paths = loader.data_files(named, shipped=not params.get("no_shipped"))
+        return loader.load(paths) if paths else None
+    except CnblockError:
+        return None
+
+
+def matching_names(records: Iterable[Entity | Technology], incomplete: str) -> list[Candidate]:
+    """Every name, in any language or script, alias included, that starts like `incomplete`
+    (compared case- and width-folded), with the record's English name as its description
+    when it is another name; the id only when no name matches (so that `Penta` completes to
+    `Penta Security`, not to the choice of it and `penta-security`); only English names for
+    an empty prefix."""
+    wanted = query.fold(incomplete)
+    found: dict[str, str] = {}
+    for record in records:
+        names = [n for n in record.all_names() if n != record.id] if wanted else [record.name]
+        matched = [n for n in names if query.fold(n).startswith(wanted)]
+        if not matched and query.fold(record.id).startswith(wanted):
+            matched = [record.id]
+        for name in matched:
+            # a name a shell cannot show as it is (a bidi override, a zero-width space) is
+            # left out: escaped, it would no longer be the name
+            if printable(name) == name:
+                found.setdefault(name, "" if name == record.name else record.name)
+    return sorted(found.items(), key=lambda pair: (query.fold(pair[0]), pair[0]))
+
+
+def complete(kind: str) -> Callable[[typer.Context, str], list[Candidate]]:
+    """Shell completion of company, person or technology names from the log that the
+    command line selects."""
+
+    def names(ctx: typer.Context, incomplete: str) -> list[Candidate]:
+        log = completion_log(ctx)
+        if log is None:
             return []
+        incomplete = typed(incomplete)
         records: list[Entity] | list[Technology] = (
             query.organisations(log)
             if kind == "company"
@@ -287,19 +344,32 @@ def complete(kind: str) -> Callable[[str], list[str]]:
             if kind == "person"
             else list(log.technologies.values())
         )
-        wanted = query.fold(incomplete)
-        # a name a shell cannot show as it is (a bidi override, a zero-width space) is left
-        # out: escaped it would no longer match the name
-        return sorted(
-            {
-                n
-                for r in records
-                for n in (r.id, r.name)
-                if query.fold(n).startswith(wanted) and printable(n) == n
-            }
-        )
+        return matching_names(records, incomplete)
 
     return names
+
+
+def complete_source(ctx: typer.Context, incomplete: str) -> list[Candidate]:
+    """Shell completion of --source: source ids, with their publisher and date."""
+    log = completion_log(ctx)
+    wanted = query.fold(typed(incomplete))
+    return [
+        (s.id, printable(f"{s.publisher}, {s.published}"))
+        for s in (log.sources.values() if log else [])
+        if query.fold(s.id).startswith(wanted)
+    ]
+
+
+def complete_event(ctx: typer.Context, incomplete: str) -> list[Candidate]:
+    """Shell completion of event ids, each with its title; ids already given are left out."""
+    log = completion_log(ctx)
+    wanted = query.fold(typed(incomplete))
+    given = {query.fold(a) for a in ctx.params.get("event_ids") or []}
+    return [
+        (e.id, printable(e.title))
+        for e in (log.events if log else [])
+        if query.fold(e.id).startswith(wanted) and query.fold(e.id) not in given
+    ]
 
 
 def complete_kind(incomplete: str) -> list[str]:
@@ -375,6 +445,7 @@ FILTER_OPTIONS: dict[str, Any] = {
         _filter_option(
             "--source",
             metavar="ID",
+            autocompletion=complete_source,
             help="Only events citing this source (see: cnblock sources).",
         ),
     ],

@@ -13,6 +13,7 @@ from cnblock.commands.common import (
     Listing,
     Words,
     at_least_one,
+    complete_event,
     emit,
     select,
     show_listing,
@@ -131,6 +132,7 @@ def show(
         typer.Argument(
             metavar="ID...",
             click_type=Words(),
+            autocompletion=complete_event,
             help="Event ids, as the timeline shows them under each title; any case.",
         ),
     ],

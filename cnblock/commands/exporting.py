@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cnblock import export, query
-from cnblock.commands.common import select, with_filters, write
+from cnblock.commands.common import Words, select, with_filters, write
 from cnblock.errors import UsageError
 from cnblock.text import counted, printable
 
@@ -45,6 +45,7 @@ def export_events(
             "--output",
             "-o",
             metavar="FILE",
+            click_type=Words(files=True),
             help="Write to FILE instead of standard output ('-': standard output).",
         ),
     ] = None,
