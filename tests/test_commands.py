@@ -79,8 +79,15 @@ def test_version(run):
 
 
 def test_completion_offers_nothing_when_the_log_cannot_be_loaded(monkeypatch, tmp_path):
+    from typer.main import get_command
+
+    from cnblock.cli import app
+    from cnblock.commands import completion
+
     monkeypatch.setenv("CNBLOCK_DATA", str(tmp_path / "missing.yaml"))
-    assert common.complete("company")("b") == []
+    monkeypatch.setenv(completion.LINE_ENV, "cnblock timeline --company b")
+    shell = completion.BashComplete(get_command(app), {}, "cnblock", "_CNBLOCK_COMPLETE")
+    assert shell.complete() == "plain"
 
 
 def test_a_data_error_is_reported_once_with_its_position(run, tmp_path):
