@@ -317,14 +317,13 @@ def matching_names(records: Iterable[Entity | Technology], incomplete: str) -> l
     found: dict[str, str] = {}
     for record in records:
         names = [n for n in record.all_names() if n != record.id] if wanted else [record.name]
-        matched = [n for n in names if query.fold(n).startswith(wanted)]
+        # a name a shell cannot show as it is (a bidi override, a zero-width space) is left
+        # out: escaped, it would no longer be the name
+        matched = [n for n in names if query.fold(n).startswith(wanted) and printable(n) == n]
         if not matched and query.fold(record.id).startswith(wanted):
             matched = [record.id]
         for name in matched:
-            # a name a shell cannot show as it is (a bidi override, a zero-width space) is
-            # left out: escaped, it would no longer be the name
-            if printable(name) == name:
-                found.setdefault(name, "" if name == record.name else record.name)
+            found.setdefault(name, "" if name == record.name else printable(record.name))
     return sorted(found.items(), key=lambda pair: (query.fold(pair[0]), pair[0]))
 
 
