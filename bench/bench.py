@@ -167,6 +167,7 @@ def generate(events: int, path: Path, seed: int = 2018) -> None:
     head = shipped.split("\nevents:\n")[0]
     log = loader.load([str(loader.default_data_file())])
     entities, technologies = sorted(log.entities), sorted(log.technologies)
+    sources = sorted(log.sources.values())
     rng = random.Random(seed)
     lines = [head, "", "events:"]
     for number in range(events):
@@ -180,6 +181,8 @@ def generate(events: int, path: Path, seed: int = 2018) -> None:
         )
         who = ", ".join(rng.sample(entities, rng.randint(1, 3)))
         tech = ", ".join(rng.sample(technologies, rng.randint(0, 2)))
+        # every source cited by some events of every entity, as validate asks of printed names
+        source = rng.choice(sources)
         lines += [
             f"  - id: generated-{number}",
             f'    date: "{date}"',
@@ -189,7 +192,7 @@ def generate(events: int, path: Path, seed: int = 2018) -> None:
             "      the table and to cost what a real summary costs to read and to write out.",
             f"    entities: [{who}]",
             f"    technologies: [{tech}]",
-            f"    sources: [{{source: coindesk-korea-2020, line: {rng.randint(1, 50)}}}]",
+            f"    sources: [{{source: {source.id}, line: {rng.randint(1, source.lines or 50)}}}]",
         ]
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
