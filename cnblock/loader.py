@@ -58,6 +58,9 @@ def max_bytes() -> int:
     return int(value) * 1024 * 1024 if value.isascii() and value.isdigit() else MAX_BYTES
 
 
+SUGGESTIONS = 20
+"""Unknown references that get a "did you mean"; past them, only the problem is said."""
+
 DATA_ENV = "CNBLOCK_DATA"
 _PACKAGED = Path(__file__).parent / "data" / "events.yaml"
 _CHECKOUT = Path(__file__).parent.parent / "data" / "events.yaml"
@@ -89,9 +92,17 @@ def user_files(explicit: list[str] | None = None) -> list[str]:
     when it exists (else none)."""
     if explicit:
         return list(explicit)
-    from_env = [p for p in os.environ.get(DATA_ENV, "").split(os.pathsep) if p]
+    setting = os.environ.get(DATA_ENV, "")
+    from_env = [p for p in setting.split(os.pathsep) if p]
     if from_env:
         return from_env
+    if setting:  # only separators: a mistake, not a wish for the default
+        from cnblock.errors import UsageError
+
+        raise UsageError(
+            f"{DATA_ENV}={setting!r} names no file: name files separated by"
+            f" '{os.pathsep}', or unset it"
+        )
     return [LOCAL_FILE] if os.path.isfile(LOCAL_FILE) else []
 
 
@@ -376,10 +387,12 @@ def _seq(node: Node, what: str) -> list[Node]:
 def _list_of(item: Callable[[Node, str], str]) -> Callable[[Node, str], tuple[str, ...]]:
     def read(node: Node, what: str) -> tuple[str, ...]:
         values: list[str] = []
+        seen: set[str] = set()  # a list may be long: a set keeps the check linear
         for child in _seq(node, what):
             value = item(child, f"each entry of {what}")
-            if value in values:
+            if value in seen:
                 raise _BadValueError(child.loc, f"'{value}' is listed twice in {what}")
+            seen.add(value)
             values.append(value)
         return tuple(values)
 
@@ -459,6 +472,7 @@ class _Builder:
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
+        self._suggested = 0
         self.records: dict[str, list[tuple[dict[str, Any], dict[str, Location]]]] = {
             s: [] for s in SECTIONS
         }
@@ -770,6 +784,8 @@ class _Builder:
         for i, ref in enumerate(ids):
             if ref not in known:
                 loc = where.get(f"{key}.{i}") or where[key]
-                self._problem(
-                    loc, f"unknown {_SINGULAR[section]} '{ref}'{did_you_mean(ref, known)}"
-                )
+                # each suggestion compares with every known id: only the first few get one,
+                # so that thousands of unknown references stay linear
+                self._suggested += 1
+                hint = did_you_mean(ref, known) if self._suggested <= SUGGESTIONS else ""
+                self._problem(loc, f"unknown {_SINGULAR[section]} '{ref}'{hint}")

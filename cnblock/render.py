@@ -29,10 +29,17 @@ from cnblock.model import Entity, Event, EventLog, Interval, Source, Technology
 from cnblock.query import Activity, YearRow
 from cnblock.text import Phrase, citation_label, claimant, date_label, printable
 
+MAX_CELL = 4000
+"""Characters of one value shown in a table; past them an ellipsis. (Exports keep it whole.)
+Laying out a 32 MB title would take the table renderer minutes."""
+
 
 def cell(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
-    """A table cell showing `text` literally."""
-    return Text(printable(text or "", keep_newlines), style=style)
+    """A table cell showing `text` literally, at most MAX_CELL characters of it."""
+    text = text or ""
+    if len(text) > MAX_CELL:
+        text = text[:MAX_CELL] + "…"
+    return Text(printable(text, keep_newlines), style=style)
 
 
 def glued(name: str) -> str:
@@ -395,7 +402,7 @@ def problem_report(
     lines; each file is read once."""
     out = Text()
     files: dict[str, list[str] | None] = {}
-    for problem in problems:
+    for problem in problems[:MAX_PROBLEMS]:
         where = problem.location
         out.append(f"{printable(str(where))}: ", style="bold")
         out.append(f"{label}: ", style="bold red" if label == "error" else "bold yellow")
@@ -406,10 +413,24 @@ def problem_report(
         if lines is None or not 0 < where.line <= len(lines):
             continue
         line = lines[where.line - 1]
+        if len(line) > LINE_WINDOW:  # a long line: the part around the column, marked cut
+            start = max(0, where.col - 1 - LINE_WINDOW // 2)
+            cut = line[start : start + LINE_WINDOW]
+            line = ("…" if start else "") + cut + ("…" if start + LINE_WINDOW < len(line) else "")
+            where = where._replace(col=where.col - start + (1 if start else 0))
         gutter = f"{where.line:>5} | "
         out.append(gutter, style="dim")
         out.append(printable(line.rstrip("\r")) + "\n")
         out.append(" " * (len(gutter) - 2) + "| ", style="dim")
         # the line is shown escaped, so the caret is placed by the escaped text's cell width
         out.append(" " * cell_len(printable(line[: where.col - 1])) + "^\n", style="bold red")
+    if len(problems) > MAX_PROBLEMS:
+        out.append(f"... and {len(problems) - MAX_PROBLEMS:,} more problems\n", style="bold")
     return out
+
+
+MAX_PROBLEMS = 1000
+"""Problems shown in a report; the rest are counted ("and N more"), the total stays exact."""
+
+LINE_WINDOW = 160
+"""Characters of a problem's line shown around its column."""
