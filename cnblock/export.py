@@ -232,6 +232,7 @@ def _title(filters: Filters) -> str:
 # Markdown ---------------------------------------------------------------------------------
 
 _MD_SPECIAL = set("\\`*_[]<>|#~!")
+_MD_ESCAPES = {ord(c): "\\" + c for c in _MD_SPECIAL} | {ord("&"): "&amp;"}
 
 
 def md_text(text: str) -> str:
@@ -239,7 +240,7 @@ def md_text(text: str) -> str:
     code, HTML or a cell boundary is backslash-escaped, '&' is written as an entity, and line
     breaks and control characters cannot end the cell."""
     flat = " ".join(printable(text, keep_newlines=True).split())
-    return "".join("&amp;" if c == "&" else "\\" + c if c in _MD_SPECIAL else c for c in flat)
+    return flat.translate(_MD_ESCAPES)  # one C-level pass: a large export writes many cells
 
 
 def _md_row(cells: Iterable[str]) -> str:

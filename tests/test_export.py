@@ -213,3 +213,12 @@ def test_json_is_made_in_pieces_that_join_to_the_whole():
     assert all(len(c) < 1200 for c in chunks[:-1])
     assert "".join(chunks) == export.to_json(value)
     assert export.to_json(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_md_text_escapes_each_special_character_as_before():
+    """The table-driven escape gives what escaping character by character gave."""
+    special = set("\\`*_[]<>|#~!")
+    for text in ["a*b_c", "&amp; & <x>", "[link](u) | #h ~s~ !i `c` \\", "普通 text", ""]:
+        flat = " ".join(text.split())
+        want = "".join("&amp;" if c == "&" else "\\" + c if c in special else c for c in flat)
+        assert export.md_text(text) == want
