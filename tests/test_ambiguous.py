@@ -50,7 +50,8 @@ def test_eighty_columns_stay_eighty_cells_when_ambiguous_characters_are_wide(
     run, command, how, env
 ):
     args = ([how] if how else []) + list(command)
-    environment = {"COLUMNS": "80", "NO_COLOR": "1", "LANG": None, "LC_ALL": None} | env
+    environment = {"COLUMNS": "80", "NO_COLOR": "1", "LANG": None, "LC_ALL": None, "LC_CTYPE": None}
+    environment |= env
     out = run(*args, env=environment).stdout
     assert out.strip(), out
     assert too_wide(out, 80) == [], out
@@ -61,6 +62,7 @@ def test_unicode_drawing_is_the_default_elsewhere_and_would_overflow(run):
     """Without ASCII drawing the rule under a table is 80 ─, 160 cells on such a terminal:
     the check above is not vacuous."""
     environment = {"COLUMNS": "80", "NO_COLOR": "1", "LANG": "en_GB.UTF-8", "LC_ALL": None}
+    environment["LC_CTYPE"] = None
     out = run("timeline", "--company", "BYD", env=environment).stdout
     assert "─" * 80 in out
     assert wide_cells("─" * 80) == 160
