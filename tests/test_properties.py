@@ -203,3 +203,28 @@ def test_ordering_agrees_with_the_calendar(a, b):
     assert (first < second) == (a < b)
     year = PartialDate(a.year)
     assert year.first_day() <= first.first_day() <= first.last_day() <= year.last_day()
+
+
+# YAML round trip (issue 8, class 8) ------------------------------------------------------------
+
+_ACCEPTED = st.text(
+    st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="".join(map(chr, [*range(0, 9), *range(11, 32), *range(127, 160)]))
+        + "\u2028\u2029",
+    ),
+    min_size=1,
+).filter(lambda t: t.strip())
+"""Every text value the loader accepts: no control character but tab and newline, no LS/PS."""
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(title=_ACCEPTED.filter(lambda t: "\n" not in t), summary=_ACCEPTED)
+def test_the_yaml_export_reads_back_every_string_the_loader_accepts(tmp_path, title, summary):
+    """Regression: NEL inside single quotes read back as a line break (a url became two
+    lines); NEL is now refused at load, and whatever the loader accepts comes back exactly."""
+    log = make_log(event("e", "2018-09", "byd", title=title, summary=summary))
+    path = tmp_path / "subset.yaml"
+    path.write_text(export.to_yaml(log, log.events, Filters()), "utf-8")
+    back = loader.load([str(path)])
+    assert (back.events[0].title, back.events[0].summary) == (title, summary)
