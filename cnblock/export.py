@@ -87,15 +87,26 @@ def event_record(log: EventLog, event: Event) -> Record:
 def event_row(log: EventLog, event: Event) -> Record:
     """An event as one flat row, for CSV."""
     members = log.event_entities(event)
+    companies = [e for e in members if not e.is_person]
+    people = [e for e in members if e.is_person]
+    start = date_sides(event)[0]
     return {
         "id": event.id,
         "kind": event.kind,
         "date": _text_or_none(event.date),
+        "date_precision": start.precision if start else None,
         "as_of": _text_or_none(event.as_of),
         "according_to": claimant(log, event),
         "title": event.title,
-        "companies": [e.name for e in members if not e.is_person],
-        "people": [e.name for e in members if e.is_person],
+        "companies": [e.name for e in companies],
+        "people": [e.name for e in people],
+        # The same names in Korean and Chinese, in the same order; an empty item where the
+        # record has no name in that language, so that the n-th names always match.
+        **{
+            f"{group}_{lang}": [e.names.get(lang, "") for e in members_of]
+            for group, members_of in (("companies", companies), ("people", people))
+            for lang in NAME_LANGUAGES
+        },
         "technologies": [t.name for t in log.event_technologies(event)],
         "sources": citation_label(log, event.sources, short=False),
         "place": event.place,
@@ -197,15 +208,23 @@ def to_csv(rows: Sequence[Record], columns: Iterable[str] | None = None) -> str:
     return out.getvalue()
 
 
+NAME_LANGUAGES = ("ko", "zh")
+"""The languages of the CSV's name columns: those of the shipped articles and of the names."""
+
 EVENT_COLUMNS = (
     "id",
     "kind",
     "date",
+    "date_precision",
     "as_of",
     "according_to",
     "title",
     "companies",
     "people",
+    "companies_ko",
+    "companies_zh",
+    "people_ko",
+    "people_zh",
     "technologies",
     "sources",
     "place",

@@ -162,3 +162,16 @@ def test_export_with_force_onto_a_fifo_is_refused(run, tmp_path):
     assert result.exit_code == 1, result.output
     assert "is not a regular file (a device, a pipe or a socket)" in result.output
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_csv_is_utf8_without_a_byte_order_mark_in_a_file_and_on_standard_output(run, tmp_path):
+    """What the README tells spreadsheet users to choose on import: UTF-8, comma-separated."""
+    target = tmp_path / "byd.csv"
+    assert run("export", "--company", "BYD", "-o", str(target)).exit_code == 0
+    raw = target.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8")  # raises if it is not UTF-8
+    assert text.splitlines()[0].startswith("id,kind,date,date_precision,")
+    assert "비야디" in text and "比亚迪" in text
+    piped = run("timeline", "--company", "BYD", "--format", "csv").stdout_bytes
+    assert "比亚迪".encode() in piped and not piped.startswith(b"\xef\xbb\xbf")

@@ -10,6 +10,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from cnblock import export, loader
+from cnblock.model import PartialDate
 from cnblock.query import Filters
 
 from helpers import tables
@@ -222,3 +223,26 @@ def test_md_text_escapes_each_special_character_as_before():
         flat = " ".join(text.split())
         want = "".join("&amp;" if c == "&" else "\\" + c if c in special else c for c in flat)
         assert export.md_text(text) == want
+
+
+def test_csv_names_every_language_in_columns_that_line_up():
+    """The n-th Korean or Chinese name is that of the n-th English one; a name a record lacks
+    is an empty item, never skipped (Meituan has no Korean name here, BYD has one)."""
+    both = event("both", "2018-09", "meituan", "byd", "wang-xing")
+    (row,) = csv.DictReader(io.StringIO(export.to_csv_export(make_log(both), [both], Filters())))
+    assert row["companies"] == "Meituan Dianping; BYD"
+    assert row["companies_ko"] == "; 비야디"
+    assert row["companies_zh"] == "美团点评; 比亚迪"
+    assert (row["people"], row["people_ko"], row["people_zh"]) == ("Wang Xing", "", "王兴")
+    assert row["date"] == "2018-09"
+    assert row["date_precision"] == "month"
+
+
+def test_csv_gives_the_precision_of_an_intervals_start_and_none_for_a_state_without_date():
+    span = event("span", "2017/2018-05", "byd")
+    state = event("state", None, "byd", kind="state", as_of=PartialDate.parse("2018-03-28"))
+    text = export.to_csv_export(make_log(span, state), [span, state], Filters())
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert rows["span"]["date_precision"] == "year"
+    assert (rows["state"]["date"], rows["state"]["date_precision"]) == ("", "")
+    assert rows["state"]["as_of"] == "2018-03-28"
