@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from cnblock import export
+
 BYD = [  # by earliest known day, then precision, then id
     "byd-founded-as-battery-maker",
     "it-firms-taste-blockchain-2017-2018",  # 2017/2018
@@ -219,11 +221,13 @@ def test_event_json_carries_the_contract_fields(run):
 def test_csv_has_a_header_and_a_row_an_event(run):
     lines = run("timeline", "--company", "BYD", "--format", "csv").stdout.splitlines()
     assert lines[0] == (
-        "id,kind,date,as_of,according_to,title,companies,people,technologies,sources,place,"
-        "date_note,summary"
+        "id,kind,date,date_precision,as_of,according_to,title,companies,people,companies_ko,"
+        "companies_zh,people_ko,people_zh,technologies,sources,place,date_note,summary"
     )
     assert lines[1].startswith(
-        "byd-founded-as-battery-maker,event,1995,,,Wang Chuanfu founds the battery maker from which BYD grew,BYD,Wang Chuanfu,,"
+        "byd-founded-as-battery-maker,event,1995,year,,,"
+        "Wang Chuanfu founds the battery maker from which BYD grew,"
+        "BYD,Wang Chuanfu,비야디,比亚迪,왕촨푸,王传福,,"
     )
     assert len(lines) == 1 + len(BYD)
 
@@ -399,10 +403,7 @@ def test_python_dash_m_and_a_closed_pipe(tmp_path):
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
     )
-    assert proc.stdout == (
-        "id,kind,date,as_of,according_to,title,companies,people,technologies,sources,place,"
-        "date_note,summary\n"
-    )
+    assert proc.stdout == ",".join(export.EVENT_COLUMNS) + "\n"
     assert proc.stderr == ""
 
 
