@@ -309,7 +309,12 @@ def _span(node: Node, what: str = "span") -> tuple[int, int]:
             and item.value.isdigit()
         ):
             raise _BadValueError(item.loc, usage)
-        numbers.append(int(item.value))
+        digits = item.value.lstrip("0") or "0"
+        if len(digits) > 9:  # as in _number: int() refuses 4,300 digits and more
+            raise _BadValueError(
+                item.loc, f"a span offset of {len(digits):,} digits is past any line's end"
+            )
+        numbers.append(int(digits))
     start, end = numbers
     if not start < end:
         raise _BadValueError(
