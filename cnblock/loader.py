@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -764,7 +764,7 @@ class _Builder:
                 self._problem(
                     entity.where[f"printed.{code}"],
                     f"unknown source '{source}' in printed"
-                    f"{did_you_mean(source, self.ids['sources'])}",
+                    f"{self._hint(source, self.ids['sources'])}",
                 )
 
     def _check_references(self, event: Event) -> None:
@@ -779,7 +779,7 @@ class _Builder:
                     event.where["according_to"],
                     f"unknown entity '{event.according_to}' in according_to (an entity id, or"
                     f" '{SOURCE_CLAIM}' for the reporter's own claim)"
-                    f"{did_you_mean(event.according_to, known)}",
+                    f"{self._hint(event.according_to, known)}",
                 )
 
     def _refs(
@@ -789,8 +789,10 @@ class _Builder:
         for i, ref in enumerate(ids):
             if ref not in known:
                 loc = where.get(f"{key}.{i}") or where[key]
-                # each suggestion compares with every known id: only the first few get one,
-                # so that thousands of unknown references stay linear
-                self._suggested += 1
-                hint = did_you_mean(ref, known) if self._suggested <= SUGGESTIONS else ""
-                self._problem(loc, f"unknown {_SINGULAR[section]} '{ref}'{hint}")
+                self._problem(loc, f"unknown {_SINGULAR[section]} '{ref}'{self._hint(ref, known)}")
+
+    def _hint(self, ref: str, known: Collection[str]) -> str:
+        """'; did you mean ...?' for the first SUGGESTIONS unknown references of the load: each
+        compares with every known id, so thousands of unknown references stay linear."""
+        self._suggested += 1
+        return did_you_mean(ref, known) if self._suggested <= SUGGESTIONS else ""
