@@ -31,7 +31,9 @@ def validate(
     paths = state(ctx).files(list(files or []))
     log, problems, unchecked = provenance.validate(paths)
     if problems or log is None:
-        write(rendered(render.problem_report(problems, loader.source_lines), end=""))
+        write(
+            rendered(render.problem_report(problems, loader.source_lines), state(ctx).color, end="")
+        )
         where = printable(loader.describe_files(paths))
         write(f"{counted(len(problems), 'problem')} in {where}\n")
         raise typer.Exit(1)

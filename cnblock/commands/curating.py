@@ -9,6 +9,7 @@ import typer
 
 from cnblock import loader
 from cnblock.commands.common import complete, state, write
+from cnblock.commands.streams import is_terminal
 from cnblock.errors import CnblockError, UsageError
 from cnblock.model import EventLog
 from cnblock.text import printable
@@ -99,7 +100,7 @@ def add(
     files = loader.data_files(options.data, shipped=options.shipped)
     target = additions.target_file(str(to) if to else None, loader.user_files(options.data))
     log = additions.current(files, target)
-    ask = interactive or sys.stdin.isatty()
+    ask = interactive or is_terminal(sys.stdin)  # None when standard input is closed
     title = title or _ask(ask, "Title", "--title")
     summary = summary or _ask(ask, "Summary", "--summary")
     if not date and kind != "state":
