@@ -98,6 +98,8 @@ def test_yaml_subset_validates_against_the_texts(run, tmp_path, seeds, monkeypat
     monkeypatch.setenv("CNBLOCK_SEEDS", str(seeds))
     result = run("--no-shipped", "validate", str(target))
     assert result.exit_code == 0, result.output
+    assert "citations checked against every source's text" in result.stdout
+    assert "not checked" not in result.output
 
 
 def test_json_csv_and_timelinejs(run):
