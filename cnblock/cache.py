@@ -364,15 +364,3 @@ def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
         tuple(built),
         files,
     )
-
-
-def clear() -> None:
-    """Remove every cache file cnblock wrote (the folder stays)."""
-    try:
-        entries = list(os.scandir(folder()))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith(("log-", ".tmp-")) and entry.name.endswith(".marshal"):
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)

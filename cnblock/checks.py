@@ -108,12 +108,6 @@ def run(paths: list[str], names: Sequence[str], folder: Path | None) -> Report:
     return Report(sorted(findings, key=lambda f: f.problem), {}, unchecked, log)
 
 
-def _folded(text: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def mentions(log: EventLog, found: dict[str, list[str]]) -> list[Problem]:
     """Citations (of a text at hand) whose line, or span, names none of the event's entities
     by any of their names."""
@@ -121,7 +115,7 @@ def mentions(log: EventLog, found: dict[str, list[str]]) -> list[Problem]:
     for event in log.events:
         if not event.entities:
             continue
-        names = {_folded(n) for e in log.event_entities(event) for n in e.all_names() if n}
+        names = {provenance.fold(n) for e in log.event_entities(event) for n in e.all_names() if n}
         for citation in event.sources:
             lines = found.get(citation.source)
             if lines is None or citation.line > len(lines):
@@ -129,7 +123,8 @@ def mentions(log: EventLog, found: dict[str, list[str]]) -> list[Problem]:
             cited = lines[citation.line - 1]
             if citation.span:
                 cited = cited[citation.span[0] : citation.span[1]]
-            if not any(name in _folded(cited) for name in names):
+            folded = provenance.fold(cited)
+            if not any(name in folded for name in names):
                 what = "span" if citation.span else "line"
                 who = ", ".join(e.name for e in log.event_entities(event))
                 problems.append(

@@ -211,7 +211,8 @@ def check_spans(event: Event, texts: dict[str, list[str]], log: EventLog) -> lis
     return problems
 
 
-def _folded(text: str) -> str:
+def fold(text: str) -> str:
+    """`text` in NFKC and case-folded, for finding a name in a line whatever its form."""
     import unicodedata
 
     return unicodedata.normalize("NFKC", text).casefold()
@@ -244,8 +245,8 @@ def check_printed(log: EventLog, texts: dict[str, list[str]]) -> list[Problem]:
                 )
             elif source in texts:
                 if source not in folded:
-                    folded[source] = _folded("\n".join(texts[source]))
-                if _folded(name) in folded[source]:
+                    folded[source] = fold("\n".join(texts[source]))
+                if fold(name) in folded[source]:
                     continue
                 problems.append(
                     Problem(

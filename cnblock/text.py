@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from cnblock.model import Citation, Entity, Event, EventLog, Technology
+from cnblock.model import Citation, Event, EventLog
 
 _UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
@@ -31,14 +31,6 @@ def printable(text: str, keep_newlines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
-
-
-def names_of(records: Iterable[Entity | Technology], limit: int | None = None) -> str:
-    """Names joined with commas; past `limit`, the rest counted as 'and N more'."""
-    names = [r.name for r in records]
-    if limit is not None and len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-    return ", ".join(names)
 
 
 def citation_label(log: EventLog, citations: Sequence[Citation], short: bool = True) -> str:

@@ -61,11 +61,6 @@ _COMPLEX_KEY = Scalar("", Location("", 0, 0))
 """Stands for a key that was a list or a mapping (already reported): its value is skipped."""
 
 
-def _loc(path: str, mark: Any) -> Location:
-    """A 1-based position from a parser mark (libyaml's and the pure parser's differ in type)."""
-    return Location(path, mark.line + 1, mark.column + 1)
-
-
 def _error_location(path: str, text: str, exc: yaml.YAMLError) -> Location:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:

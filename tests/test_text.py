@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnblock.model import Citation
-from cnblock.text import citation_label, counted, names_of, printable
+from cnblock.text import citation_label, counted, printable
 
 from logs import LOG
 
@@ -15,12 +15,6 @@ def test_printable_escapes_a_line_break_unless_told_to_keep_it():
 
 def test_printable_escapes_by_code_point_size():
     assert printable("\x07\x85\u202e\U000e0001") == "\\x07\\x85\\u202e\\U000e0001"
-
-
-def test_names_of_counts_only_what_is_left_out():
-    entities = list(LOG.entities.values())
-    assert names_of(entities, limit=len(entities)) == ", ".join(e.name for e in entities)
-    assert names_of(entities, limit=2).endswith(f" and {len(entities) - 2} more")
 
 
 def test_citation_labels_short_by_default_and_long_on_request():
