@@ -44,6 +44,14 @@ def date_sides(event: Event) -> tuple[PartialDate | None, PartialDate | None]:
     return event.date, event.date
 
 
+def precision(event: Event) -> str | None:
+    """How precise the date is: of its start, or of its end when the start is open (None for
+    no date, or an interval open at both ends)."""
+    start, end = date_sides(event)
+    side = start or end
+    return side.precision if side else None
+
+
 def according_to(log: EventLog, event: Event) -> Record | str | None:
     """{id, name} of the entity that asserts the record, 'source', or None."""
     entity = log.entities.get(event.according_to or "")
@@ -60,7 +68,7 @@ def event_record(log: EventLog, event: Event) -> Record:
         "id": event.id,
         "kind": event.kind,
         "date": _text_or_none(event.date),
-        "date_precision": start.precision if start else None,
+        "date_precision": precision(event),
         "date_start": _text_or_none(start),
         "date_end": _text_or_none(end),
         "as_of": _text_or_none(event.as_of),
@@ -89,12 +97,11 @@ def event_row(log: EventLog, event: Event) -> Record:
     members = log.event_entities(event)
     companies = [e for e in members if not e.is_person]
     people = [e for e in members if e.is_person]
-    start = date_sides(event)[0]
     return {
         "id": event.id,
         "kind": event.kind,
         "date": _text_or_none(event.date),
-        "date_precision": start.precision if start else None,
+        "date_precision": precision(event),
         "as_of": _text_or_none(event.as_of),
         "according_to": claimant(log, event),
         "title": event.title,

@@ -66,8 +66,9 @@ def test_json_carries_kind_dates_as_of_attribution_and_spans():
     )
     assert small["according_to"] == "source"
     before = records["before"]
+    # open at the start: the precision is the end's (the one side the date gives)
     assert (before["date_precision"], before["date_start"], before["date_end"]) == (
-        None,
+        "day",
         None,
         "2018-03-28",
     )
