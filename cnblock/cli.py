@@ -142,10 +142,11 @@ def report(exc: CnblockError) -> None:
     if isinstance(exc, DataError):
         drafts = exc.drafts if isinstance(exc, DraftError) else {}
 
-        def lines(path: str) -> list[str] | None:
+        def lines(path: str) -> Sequence[str] | None:
             return drafts[path].split("\n") if path in drafts else loader.source_lines(path)
 
-        err.print(render.problem_report(exc.problems, lines), end="", soft_wrap=True)
+        shown = render.problem_report(exc.problems, lines, total=exc.count)
+        err.print(shown, end="", soft_wrap=True)
     err.print(f"cnblock: {printable(str(exc))}", soft_wrap=True)  # names may hold escapes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 
@@ -25,6 +26,40 @@ class Problem(NamedTuple):
     message: str
 
 
+ProblemSink = Callable[[Problem], None]
+"""Takes each problem as the loader finds it (`cnblock validate` prints it there and then)."""
+
+MAX_PROBLEMS = 1000
+"""Problems shown in a report, and kept by a load that has no sink; the rest are counted
+("and N more"), the total stays exact."""
+
+
+class Problems:
+    """The problems of a load as they are found, in bounded memory: each goes to `sink` when
+    there is one; without one, the MAX_PROBLEMS first by position are kept. Either way
+    `count` is exact."""
+
+    def __init__(self, sink: ProblemSink | None = None):
+        self.sink, self.count = sink, 0
+        self._kept: list[Problem] = []
+
+    def __call__(self, problem: Problem) -> None:
+        self.count += 1
+        if self.sink is not None:
+            self.sink(problem)
+            return
+        self._kept.append(problem)
+        if len(self._kept) >= 2 * MAX_PROBLEMS:  # amortised: n log MAX_PROBLEMS in all
+            self._kept.sort()
+            del self._kept[MAX_PROBLEMS:]
+
+    def kept(self) -> list[Problem]:
+        """The first MAX_PROBLEMS problems by position (none when a sink took them)."""
+        self._kept.sort()
+        del self._kept[MAX_PROBLEMS:]
+        return self._kept
+
+
 class CnblockError(Exception):
     """Base of every error cnblock reports to the user; exit status 1."""
 
@@ -32,12 +67,15 @@ class CnblockError(Exception):
 
 
 class DataError(CnblockError):
-    """The data files have problems; carries all of them, sorted by position."""
+    """The data files have problems; carries them sorted by position, and how many there are
+    in all (`count`: more than `problems` holds when a load kept only the first or handed
+    them to a sink)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], count: int | None = None):
         self.problems = sorted(problems)
-        count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data")
+        self.count = max(count or 0, len(self.problems))
+        plural = "s" if self.count != 1 else ""
+        super().__init__(f"{self.count:,} problem{plural} in the data")
 
 
 class UsageError(CnblockError):

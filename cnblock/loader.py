@@ -10,12 +10,12 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from cnblock import texts
-from cnblock.errors import DataError, Location, Problem
+from cnblock.errors import DataError, Location, Problem, Problems, ProblemSink
 from cnblock.model import (
     ENTITY_KINDS,
     EVENT_KINDS,
@@ -31,6 +31,7 @@ from cnblock.model import (
     parse_when,
 )
 from cnblock.suggest import did_you_mean
+from cnblock.text import Lines
 from cnblock.yamlnodes import Map, Node, Scalar, Seq, parse
 
 SCHEMA = 2
@@ -135,10 +136,10 @@ def read_text(path: str) -> str:
     return texts.decode(texts.read_bytes(path, max_bytes(), "a data file"), path)
 
 
-def source_lines(path: str) -> list[str] | None:
+def source_lines(path: str) -> Sequence[str] | None:
     """A file's lines, for showing problems in context; None if it cannot be read as text."""
     try:
-        return read_text(path).split("\n")
+        return Lines(read_text(path))
     except DataError:
         return None
 
@@ -148,9 +149,12 @@ def load(
     drafts: Mapping[str, str] | None = None,
     freeze: bool = False,
     cached: bool = False,
+    on_problem: ProblemSink | None = None,
 ) -> EventLog:
-    """Load and merge data files; raise DataError with every problem found in any of them.
+    """Load and merge data files; raise DataError if any of them has a problem.
     `drafts` gives, by path, a text to read instead of the file (a change not yet written).
+    `on_problem` takes each problem as it is found (the DataError then counts them only);
+    without it, the DataError carries the first errors.MAX_PROBLEMS by position, and the count.
 
     The cyclic garbage collector is paused while loading: the reader makes no cycles, and
     every full collection would walk all the records made so far again (about 70 % of the
@@ -161,13 +165,13 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if not cached or drafts:
-            return _load(paths, drafts)
+        if not cached or drafts or on_problem:
+            return _load(paths, drafts, on_problem)
         from cnblock import cache
 
         log = cache.read(paths)
         if log is None:
-            log = _load(paths, None)
+            log = _load(paths, None, None)
             cache.write(paths, log)
         return log
     finally:
@@ -177,24 +181,28 @@ def load(
             gc.enable()
 
 
-def _load(paths: list[str], drafts: Mapping[str, str] | None) -> EventLog:
-    problems: list[Problem] = []
+def _load(
+    paths: list[str], drafts: Mapping[str, str] | None, on_problem: ProblemSink | None
+) -> EventLog:
+    problems = Problems(on_problem)
     builder = _Builder(problems)
     for path in paths:
         builder.begin_file()
         try:
             text = drafts[path] if drafts and path in drafts else read_text(path)
             # Each event becomes a record as soon as its mapping is read (builder.stream).
-            root, found = parse(text, path, builder.stream)
+            root, _ = parse(text, path, builder.stream, problems)
         except DataError as exc:
-            builder.abandon_file()  # a file that cannot be read adds nothing but its error
-            problems.extend(exc.problems)
+            # a file that breaks off adds no records; the problems found before the break
+            # have been reported already (they are as true as the break)
+            builder.abandon_file()
+            for problem in exc.problems:
+                problems(problem)
             continue
-        problems.extend(found)
         builder.add_file(root, path)
     log = builder.finish(tuple(paths))
-    if problems:
-        raise DataError(problems)
+    if problems.count:
+        raise DataError(problems.kept(), problems.count)
     return log
 
 
@@ -475,8 +483,8 @@ _FIELDS: dict[str, dict[str, tuple[_Reader | None, bool]]] = {
 class _Builder:
     """Turns the nodes of each file into records, then checks what spans files."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
+    def __init__(self, problems: Problems):
+        self.report = problems
         self._suggested = 0
         self.records: dict[str, list[tuple[dict[str, Any], dict[str, Location]]]] = {
             s: [] for s in SECTIONS
@@ -484,17 +492,16 @@ class _Builder:
         self.ids: dict[str, dict[str, Location]] = {s: {} for s in SECTIONS}
         self.schema = SCHEMA
         self.schema_read = False  # whether this file's schema is known yet
-        self._undo: tuple[int, dict[str, int], list[tuple[str, str]]] = (0, {}, [])
+        self._undo: tuple[dict[str, int], list[tuple[str, str]]] = ({}, [])
 
     def begin_file(self) -> None:
         """Start a file; what it adds can be taken back by `abandon_file`."""
         self.schema, self.schema_read = SCHEMA, False
-        self._undo = (len(self.problems), {s: len(r) for s, r in self.records.items()}, [])
+        self._undo = ({s: len(r) for s, r in self.records.items()}, [])
 
     def abandon_file(self) -> None:
-        """Take back the records, ids and problems of the file begun last."""
-        problems, lengths, added = self._undo
-        del self.problems[problems:]
+        """Take back the records and ids of the file begun last."""
+        lengths, added = self._undo
         for section, length in lengths.items():
             del self.records[section][length:]
         for section, taken in added:
@@ -588,12 +595,12 @@ class _Builder:
                 )
                 return
             seen[values["id"]] = where["id"]
-            self._undo[2].append((section, values["id"]))
+            self._undo[1].append((section, values["id"]))
         if complete:
             self.records[section].append((values, where))
 
     def _problem(self, loc: Location, message: str) -> None:
-        self.problems.append(Problem(loc, message))
+        self.report(Problem(loc, message))
 
     def _record(
         self, kind: str, node: Node
@@ -680,7 +687,8 @@ class _Builder:
             found.append(Problem(node.loc, message))
         elif kind not in (None, "state") and absent("date"):
             found.append(Problem(node.loc, f"{name} has no 'date' (only a state may leave it out)"))
-        self.problems.extend(found)
+        for problem in found:
+            self.report(problem)
         return not found
 
     def _date_problems(self, values: dict[str, Any], where: dict[str, Location]) -> list[Problem]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cnblock import loader, texts
-from cnblock.errors import CnblockError, DataError, Problem
+from cnblock.errors import CnblockError, DataError, Problem, ProblemSink
 from cnblock.model import Event, EventLog, Source
 from cnblock.text import Phrase
 from cnblock.texts import seeds_folder
@@ -310,10 +310,12 @@ class Validation(NamedTuple):
     unchecked: dict[str, str]
 
 
-def validate(paths: list[str]) -> Validation:
-    """Load `paths` and check them against every text that can be found."""
+def validate(paths: list[str], on_problem: ProblemSink | None = None) -> Validation:
+    """Load `paths` and check them against every text that can be found. `on_problem` takes
+    each problem of the load as it is found (see loader.load); those against the texts are
+    returned."""
     try:
-        log = loader.load(paths)
+        log = loader.load(paths, on_problem=on_problem)
     except DataError as exc:
         return Validation(None, exc.problems, {})
     problems, unchecked = examine(log, seeds_folder())

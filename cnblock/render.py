@@ -7,12 +7,13 @@ sequence, a bell or a right-to-left override in a title cannot reach the termina
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
 
-from cnblock.errors import Problem
+from cnblock.errors import MAX_PROBLEMS, Problem
 from cnblock.layout import (
     ASCII,
     GLUE,
@@ -394,43 +395,56 @@ def event_details(
 
 def problem_report(
     problems: Sequence[Problem],
-    lines_of: Callable[[str], list[str] | None],
+    lines_of: Callable[[str], Sequence[str] | None],
     label: str = "error",
+    total: int | None = None,
 ) -> Text:
     """Each problem as `FILE:LINE:COL: error: message` (or another `label`: `warning`), then
-    its line with a caret under the value, as compilers print them. `lines_of` gives a file's
-    lines; each file is read once."""
+    its line with a caret under the value, as compilers print them; past MAX_PROBLEMS (or
+    past `problems`, when `total` counts more), "... and N more problems". `lines_of` gives a
+    file's lines; each file is read once."""
     out = Text()
-    files: dict[str, list[str] | None] = {}
-    for problem in problems[:MAX_PROBLEMS]:
-        where = problem.location
-        out.append(f"{printable(str(where))}: ", style="bold")
-        out.append(f"{label}: ", style="bold red" if label == "error" else "bold yellow")
-        out.append(printable(problem.message) + "\n")
-        if where.path not in files:
-            files[where.path] = lines_of(where.path)
-        lines = files[where.path]
-        if lines is None or not 0 < where.line <= len(lines):
-            continue
-        line = lines[where.line - 1]
-        if len(line) > LINE_WINDOW:  # a long line: the part around the column, marked cut
-            start = max(0, where.col - 1 - LINE_WINDOW // 2)
-            cut = line[start : start + LINE_WINDOW]
-            line = ("…" if start else "") + cut + ("…" if start + LINE_WINDOW < len(line) else "")
-            where = where._replace(col=where.col - start + (1 if start else 0))
-        gutter = f"{where.line:>5} | "
-        out.append(gutter, style="dim")
-        out.append(printable(line.rstrip("\r")) + "\n")
-        out.append(" " * (len(gutter) - 2) + "| ", style="dim")
-        # the line is shown escaped, so the caret is placed by the escaped text's cell width
-        out.append(" " * cell_len(printable(line[: where.col - 1])) + "^\n", style="bold red")
-    if len(problems) > MAX_PROBLEMS:
-        out.append(f"... and {len(problems) - MAX_PROBLEMS:,} more problems\n", style="bold")
+    lines = functools.cache(lines_of)
+    shown = problems[:MAX_PROBLEMS]
+    for problem in shown:
+        out.append_text(problem_entry(problem, lines, label))
+    out.append_text(more_problems(len(shown), max(total or 0, len(problems))))
     return out
 
 
-MAX_PROBLEMS = 1000
-"""Problems shown in a report; the rest are counted ("and N more"), the total stays exact."""
+def problem_entry(
+    problem: Problem, lines_of: Callable[[str], Sequence[str] | None], label: str = "error"
+) -> Text:
+    """One problem of a report: its position, label and message, then its line with a caret."""
+    out = Text()
+    where = problem.location
+    out.append(f"{printable(str(where))}: ", style="bold")
+    out.append(f"{label}: ", style="bold red" if label == "error" else "bold yellow")
+    out.append(printable(problem.message) + "\n")
+    lines = lines_of(where.path)
+    if lines is None or not 0 < where.line <= len(lines):
+        return out
+    line = lines[where.line - 1]
+    if len(line) > LINE_WINDOW:  # a long line: the part around the column, marked cut
+        start = max(0, where.col - 1 - LINE_WINDOW // 2)
+        cut = line[start : start + LINE_WINDOW]
+        line = ("…" if start else "") + cut + ("…" if start + LINE_WINDOW < len(line) else "")
+        where = where._replace(col=where.col - start + (1 if start else 0))
+    gutter = f"{where.line:>5} | "
+    out.append(gutter, style="dim")
+    out.append(printable(line.rstrip("\r")) + "\n")
+    out.append(" " * (len(gutter) - 2) + "| ", style="dim")
+    # the line is shown escaped, so the caret is placed by the escaped text's cell width
+    out.append(" " * cell_len(printable(line[: where.col - 1])) + "^\n", style="bold red")
+    return out
+
+
+def more_problems(shown: int, total: int) -> Text:
+    """The line that counts the problems a report left out (empty if none)."""
+    if total <= shown:
+        return Text()
+    return Text(f"... and {total - shown:,} more problems\n", style="bold")
+
 
 LINE_WINDOW = 160
 """Characters of a problem's line shown around its column."""

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from cnblock.errors import DataError, Location, Problem
+from cnblock.errors import DataError, Location, Problem, ProblemSink
 
 MAX_DEPTH = 32
 
@@ -148,12 +148,13 @@ def _kinds() -> tuple[
 
 
 def parse(
-    text: str, path: str, on_item: ItemHook | None = None
+    text: str, path: str, on_item: ItemHook | None = None, on_problem: ProblemSink | None = None
 ) -> tuple[Node | None, list[Problem]]:
     """Read one YAML document into nodes; return the root (None if empty) and the problems.
 
     A syntax error or excessive nesting stops the reading and raises DataError; problems that
-    leave the tree usable (duplicate keys, aliases, tags) are returned for the caller to join.
+    leave the tree usable (duplicate keys, aliases, tags) are returned for the caller to join,
+    or, with `on_problem`, handed to it as they are found (and not kept).
     With `on_item`, each item of a top-level list is handed over as soon as it is finished (see
     ItemHook), so that a caller can turn it into a record and let its nodes go: the tree of a
     large file then never exists whole.
@@ -162,7 +163,7 @@ def parse(
 
     _prescan(text, path)
 
-    tree = _Tree(path, on_item)
+    tree = _Tree(path, on_item, on_problem)
     # libyaml's parser is several times faster; where the pure one differs: README, "Checking
     # a data file" (syntax errors worded and placed differently; a tab in plain text)
     parser: Any = _Loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -182,9 +183,10 @@ _new_location = tuple.__new__  # Location(...) without NamedTuple's Python-level
 class _Tree:
     """Nodes built from parser events, without recursion."""
 
-    def __init__(self, path: str, on_item: ItemHook | None):
+    def __init__(self, path: str, on_item: ItemHook | None, on_problem: ProblemSink | None):
         self.path, self.on_item = path, on_item
         self.problems: list[Problem] = []
+        self.problem: ProblemSink = on_problem or self.problems.append
         self.stack: list[Seq | Map] = []
         self.roots: list[Node] = []
         self.streamed: dict[int, str] = {}  # id() of the top-level lists handed over by item
@@ -227,7 +229,7 @@ class _Tree:
                     self.refuse(event, here)
                 self.start(starts[kind](here))
             elif kind is alias_event:
-                self.problems.append(
+                self.problem(
                     Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out")
                 )
                 attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
@@ -237,10 +239,10 @@ class _Tree:
     def refuse(self, event: Any, here: Location) -> None:
         """Report an anchor or a tag on a scalar or collection."""
         if event.anchor is not None:
-            self.problems.append(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
+            self.problem(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
         tag = _explicit_tag(event)
         if tag:
-            self.problems.append(Problem(here, f"tags ({tag}) are not allowed"))
+            self.problem(Problem(here, f"tags ({tag}) are not allowed"))
 
     def start(self, node: Seq | Map) -> None:
         stack = self.stack
@@ -272,9 +274,7 @@ class _Tree:
             if isinstance(node, Scalar):
                 parent.pending = node
             else:
-                self.problems.append(
-                    Problem(node.loc, "a key must be plain text, not a list or mapping")
-                )
+                self.problem(Problem(node.loc, "a key must be plain text, not a list or mapping"))
                 parent.pending = _COMPLEX_KEY
         else:
             key_node, parent.pending = parent.pending, None
@@ -282,7 +282,7 @@ class _Tree:
                 return  # reported at the key; its value has nowhere to go
             if key_node.value in parent.items:
                 first = parent.items[key_node.value][0].loc.line
-                self.problems.append(
+                self.problem(
                     Problem(
                         key_node.loc, f"duplicate key '{key_node.value}' (first at line {first})"
                     )

@@ -3,10 +3,11 @@ environment (class 7). Scaling is asserted as a ratio between two sizes, never a
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from cnblock import loader, render, suggest, yamlnodes
-from cnblock.errors import Location, Problem
+from cnblock.errors import MAX_PROBLEMS, DataError, Location, Problem
 
 
 def _seconds(function, *args) -> float:
@@ -85,3 +86,74 @@ def test_a_data_setting_of_only_separators_is_an_error(run, monkeypatch):
     assert result.output == (
         "cnblock: CNBLOCK_DATA=':' names no file: name files separated by ':', or unset it\n"
     )
+
+
+def _duplicate_keys(path, size: int) -> None:
+    """The issue's case in small: a file of `size` bytes that is all duplicate keys."""
+    head = "schema: 1\nevents: []\n"
+    path.write_text(head + "a: 1\n" * ((size - len(head)) // 5), "utf-8")
+
+
+def test_a_load_keeps_the_first_problems_by_position_and_counts_them_all(tmp_path):
+    """Without a sink a DataError holds only the first MAX_PROBLEMS, and the exact count."""
+    path = tmp_path / "dup.yaml"
+    _duplicate_keys(path, 21 + 5 * 2500)  # an unknown key 'a' and 2,499 duplicates of it
+    try:
+        loader.load([str(path)])
+    except DataError as exc:
+        error = exc
+    assert error.count == 2500
+    assert [p.location.line for p in error.problems] == list(range(3, 3 + MAX_PROBLEMS))
+    assert str(error) == "2,500 problems in the data"
+
+
+def test_validate_prints_problems_as_it_finds_them_and_counts_past_the_cap(
+    tmp_path, monkeypatch, run
+):
+    """Regression: a 32 MiB file of duplicate keys drove validate to 23.7 GB (every problem
+    kept, printed at the end). Now each is printed as the reader finds it."""
+    from cnblock.commands import checking
+
+    path = tmp_path / "dup.yaml"
+    _duplicate_keys(path, 21 + 5 * 1500)  # 1,499 duplicates, then an unknown key 'a'
+    written: list[str] = []
+    at_finish: list[int] = []
+    monkeypatch.setattr(checking, "write", written.append)
+    finish = loader._Builder.finish
+    monkeypatch.setattr(
+        loader._Builder,
+        "finish",
+        lambda self, files: at_finish.append(len(written)) or finish(self, files),
+    )
+    result = run("--no-shipped", "validate", str(path))
+    assert result.exit_code == 1
+    assert at_finish == [MAX_PROBLEMS]  # all shown before the load ended
+    shown = "".join(written)
+    assert shown.count("error: duplicate key 'a'") == MAX_PROBLEMS, shown[-300:]
+    assert shown.endswith(f"... and 500 more problems\n1500 problems in {path}\n"), shown[-300:]
+
+
+def test_a_file_of_duplicate_keys_loads_in_linear_time_and_bounded_memory(tmp_path):
+    """The issue's 32 MiB case at two sizes: time grows with the size, not faster, and the
+    memory of the problems does not grow at all (a sink that counts keeps none)."""
+    import tracemalloc
+
+    small, large = tmp_path / "small.yaml", tmp_path / "large.yaml"
+    _duplicate_keys(small, 256 * 1024)
+    _duplicate_keys(large, 1024 * 1024)
+
+    def load(path) -> None:
+        count = [0]
+        with contextlib.suppress(DataError):
+            loader.load([str(path)], on_problem=lambda p: count.__setitem__(0, count[0] + 1))
+        assert count[0] == (path.stat().st_size - 21) // 5  # and the unknown key a
+
+    ratio = _seconds(load, large) / _seconds(load, small)
+    assert ratio < 4 * 2, ratio  # 4x the size; the old report's sort alone was n log n
+    tracemalloc.start()
+    try:
+        load(large)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * large.stat().st_size, peak

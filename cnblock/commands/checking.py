@@ -1,15 +1,30 @@
 """`cnblock validate` and `cnblock check`: every problem of the data files at its FILE:LINE:COL."""
 
+import functools
 from typing import Annotated
 
 import typer
 
 from cnblock import loader, render
 from cnblock.commands.common import Words, rendered, state, write
-from cnblock.errors import Problem
+from cnblock.errors import MAX_PROBLEMS, Problem
 from cnblock.text import counted, printable
 
 app = typer.Typer()
+
+
+class _Shown:
+    """validate's report, printed as the problems are found: the first MAX_PROBLEMS in full,
+    the rest only counted, so that a file of a million problems costs no memory for them."""
+
+    def __init__(self, color: str):
+        self.color, self.count = color, 0
+        self.lines = functools.cache(loader.source_lines)  # each file read once
+
+    def __call__(self, problem: Problem) -> None:
+        self.count += 1
+        if self.count <= MAX_PROBLEMS:
+            write(rendered(render.problem_entry(problem, self.lines), self.color, end=""))
 
 
 @app.command(epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock validate my-events.yaml")
@@ -29,13 +44,14 @@ def validate(
     from cnblock import provenance
 
     paths = state(ctx).files(list(files or []))
-    log, problems, unchecked = provenance.validate(paths)
-    if problems or log is None:
-        write(
-            rendered(render.problem_report(problems, loader.source_lines), state(ctx).color, end="")
-        )
+    shown = _Shown(state(ctx).color)
+    log, problems, unchecked = provenance.validate(paths, shown)
+    for problem in problems:  # against the texts, once the files loaded
+        shown(problem)
+    if shown.count or log is None:
+        write(rendered(render.more_problems(MAX_PROBLEMS, shown.count), state(ctx).color, end=""))
         where = printable(loader.describe_files(paths))
-        write(f"{counted(len(problems), 'problem')} in {where}\n")
+        write(f"{counted(shown.count, 'problem')} in {where}\n")
         raise typer.Exit(1)
     counts = ", ".join(
         [
@@ -102,17 +118,18 @@ def check(
     paths = state(ctx).files()
     report = checks.run(paths, wanted, texts.seeds_folder())
     errors = [f.problem for f in report.findings if not f.is_warning]
+    count = len(errors) + report.more
     warnings = [f.problem for f in report.findings if f.is_warning]
     named = {f.problem: f.check for f in report.findings}
 
     def tagged(problems: list[Problem]) -> list[Problem]:
         return [p._replace(message=f"{p.message} [{named[p]}]") for p in problems]
 
-    shown = render.problem_report(tagged(errors), loader.source_lines)
+    shown = render.problem_report(tagged(errors), loader.source_lines, total=count)
     shown.append_text(render.problem_report(tagged(warnings), loader.source_lines, "warning"))
     write(rendered(shown, state(ctx).color, end=""))
     write(
-        f"{', '.join(wanted)}: {counted(len(errors), 'error')},"
+        f"{', '.join(wanted)}: {counted(count, 'error')},"
         f" {counted(len(warnings), 'warning')} in {loader.describe_files(paths)}\n"
     )
     for name, why in report.not_run.items():
