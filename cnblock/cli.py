@@ -12,45 +12,72 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
 # Typer vendors click; its exceptions are reached through Typer, never by importing click.
-from typer._click.exceptions import ClickException, UsageError
-from typer.core import TyperGroup
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
 from cnblock import __version__
 from cnblock.commands import streams
 from cnblock.commands.common import State, console, write
+from cnblock.commands.helppage import Group
 from cnblock.errors import CnblockError, DataError, DraftError, Terminated
 from cnblock.loader import LOCAL_FILE
 from cnblock.text import printable
 
-COMMANDS: dict[str, str] = {
-    "timeline": "explore",
-    "years": "explore",
-    "chart": "charting",
-    "show": "explore",
-    "companies": "explore",
-    "people": "explore",
-    "tech": "explore",
-    "sources": "explore",
-    "export": "exporting",
-    "validate": "checking",
-    "check": "checking",
-    "add": "curating",
-    "source": "sources",
+
+class Listed(NamedTuple):
+    """Where a command lives (its module in `cnblock.commands`) and its line in `cnblock
+    --help`: the first paragraph of its own help, repeated here so that listing the commands
+    imports none of them (tests/test_commands.py checks that the two agree)."""
+
+    module: str
+    summary: str
+
+
+COMMANDS: dict[str, Listed] = {
+    "timeline": Listed("explore", "Show events in date order, grouped by year."),
+    "years": Listed("explore", "Count events by year, with the organisations active in each."),
+    "chart": Listed(
+        "charting",
+        "Draw the events as lanes across the years, each date over the whole period it may mean.",
+    ),
+    "show": Listed("explore", "Show events in full: every name, the date note and every citation."),
+    "companies": Listed(
+        "explore", "List companies and organisations with their names in every language."
+    ),
+    "people": Listed("explore", "List the people named in the log, with their affiliations."),
+    "tech": Listed("explore", "List the technologies, with how often and when they appear."),
+    "sources": Listed("explore", "List the articles the events cite."),
+    "export": Listed(
+        "exporting",
+        "Export the filtered events as Markdown, CSV, JSON, a YAML subset, TimelineJS or a"
+        " self-contained HTML page with a chart.",
+    ),
+    "validate": Listed(
+        "checking", "Check data files and report every problem at its FILE:LINE:COL."
+    ),
+    "check": Listed(
+        "checking",
+        "Run named checks alone; mentions and coverage give warnings, the others errors.",
+    ),
+    "add": Listed(
+        "curating",
+        "Add a cited event to your data file, checked against the whole log before writing.",
+    ),
+    "source": Listed("sources", "Register an article's text as a source; read a source's text."),
 }
-"""Every command, in the order --help lists them, and its module in `cnblock.commands`
-(tests/test_commands.py checks this against the modules' own Typer apps)."""
+"""Every command, in the order --help lists them (tests/test_commands.py checks this against
+the modules' own Typer apps)."""
 
 
 def build_command(name: str) -> Any:
     """The Click command Typer makes of command `name`, importing only its module."""
     from typer.main import get_command_from_info, get_command_name, get_group_from_info
 
-    family = importlib.import_module(f"cnblock.commands.{COMMANDS[name]}")
+    family = importlib.import_module(f"cnblock.commands.{COMMANDS[name].module}")
     for info in family.app.registered_commands:
         callback = info.callback
         if (info.name or get_command_name(getattr(callback, "__name__", ""))) == name:
@@ -67,14 +94,14 @@ def build_command(name: str) -> Any:
                 suggest_commands=app.suggest_commands,
                 rich_markup_mode=app.rich_markup_mode,
             )
-    raise LookupError(f"cnblock.commands.{COMMANDS[name]} has no command '{name}'")
+    raise LookupError(f"cnblock.commands.{COMMANDS[name].module} has no command '{name}'")
 
 
 COMPLETE_ENV = "_CNBLOCK_COMPLETE"
 """Set by the completion scripts: the shell asks for candidates (or for its script)."""
 
 
-class _Group(TyperGroup):
+class _Group(Group):
     """The one place where cnblock's errors become messages and exit statuses; builds each
     command when it is first looked up."""
 
@@ -85,6 +112,10 @@ class _Group(TyperGroup):
         if cmd_name in COMMANDS and cmd_name not in self.commands:
             self.add_command(build_command(cmd_name), cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def listed(self, ctx: typer.Context) -> list[tuple[str, str]]:
+        """The commands `cnblock --help` lists, none of them built for it."""
+        return [(name, listed.summary) for name, listed in COMMANDS.items()]
 
     # Typer hands its own Context, a subclass of the vendored click Context that the base class
     # names (a private module); so the narrower type is right here.
@@ -115,8 +146,18 @@ class _Group(TyperGroup):
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
             status = super().main(args, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as exc:  # `cnblock source`: its help, as `cnblock` gives its own
+            try:
+                write(exc.format_message() + "\n")
+            except CnblockError as error:
+                report(error)
+                sys.exit(error.exit_code)
+            sys.exit(exc.exit_code)
         except ClickException as exc:
             usage_error(exc)
+            sys.exit(exc.exit_code)
+        except CnblockError as exc:  # from an eager option, before invoke: -h into a full disk
+            report(exc)
             sys.exit(exc.exit_code)
         except typer.Abort:
             sys.stderr.write("cnblock: interrupted\n")
@@ -200,6 +241,7 @@ def main_options(
         typer.Option(
             "--color",
             metavar="WHEN",
+            is_eager=True,  # read before -h, so that `cnblock --color never -h` has none
             help="Colour: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it),"
             " always, or never.",
         ),
@@ -208,6 +250,7 @@ def main_options(
         bool | None,
         typer.Option(
             "--ascii/--unicode",
+            is_eager=True,  # read before -h, which draws its frames by it
             help="Draw rules and bars with ASCII (- #), for terminals that draw ─ · – █ two"
             " cells wide. Default: ASCII when the locale is Chinese, Japanese or Korean, or"
             " CNBLOCK_ASCII=1.",

@@ -136,6 +136,22 @@ def test_the_app_builds_each_command_as_typer_would_and_lists_them_all():
         assert _shape(group.get_command(None, name)) == _shape(command), name  # type: ignore[attr-defined]
 
 
+def test_the_listed_summaries_are_the_commands_own_and_every_command_draws_cnblocks_help():
+    """cli.COMMANDS repeats each command's summary so that `cnblock --help` builds none of
+    them; it must say what the command's own help says. Every command (and `source`'s) is one
+    of helppage's classes, so that no help goes through Typer's rich formatting."""
+    from cnblock import cli
+    from cnblock.commands import helppage
+
+    eager = _eager_commands()
+    for name, command in eager.items():
+        assert cli.COMMANDS[name].summary == helppage.summary(command), name
+        assert isinstance(command, (helppage.Command, helppage.Group)), name
+        for sub in getattr(command, "commands", {}).values():
+            assert isinstance(sub, (helppage.Command, helppage.Group)), f"{name} {sub.name}"
+    assert "source" in eager
+
+
 def test_a_run_builds_only_the_command_it_runs(run, monkeypatch):
     from cnblock import cli
 

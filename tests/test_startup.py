@@ -68,6 +68,32 @@ def test_a_command_imports_only_its_own_family_and_no_console_into_a_pipe():
     assert "cnblock.render" not in exporting
 
 
+HELP_NOT_NEEDED = ["typer.rich_utils", "rich.markdown", "markdown_it", "pygments", "rich.traceback"]
+"""What Typer's own help formatting imports: more than all the rest of `cnblock --help`."""
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["timeline", "--help"], ["source", "add", "-h"]], ids=" ".join
+)
+def test_help_imports_neither_typers_help_formatting_nor_markdown_nor_pygments(args):
+    modules = imported_by(*args, expect="Usage: cnblock")
+    assert sorted(m for m in modules if m.split(".")[0] in ("markdown_it", "pygments")) == []
+    assert sorted(set(HELP_NOT_NEEDED) & modules) == []
+
+
+def test_the_list_of_commands_imports_none_of_them_and_no_yaml():
+    """`cnblock --help` lists every command from cli.COMMANDS, building none of them."""
+    modules = imported_by("--help", expect="Show events in date order, grouped by year.")
+    commands = sorted(m for m in modules if m.startswith("cnblock.commands."))
+    assert commands == [
+        "cnblock.commands.common",
+        "cnblock.commands.helppage",
+        "cnblock.commands.streams",
+    ]
+    assert "yaml" not in modules
+    assert "rich.console" not in modules  # plain text into a pipe
+
+
 def test_version_imports_neither_typer_nor_rich_nor_yaml():
     modules = imported_by("--version", expect=f"cnblock {__version__}")
     assert {m.split(".")[0] for m in modules} & {"typer", "rich", "yaml", "json"} == set()

@@ -8,6 +8,7 @@ import typer
 
 from cnblock import query
 from cnblock.commands.common import screen, select, show, state, with_filters
+from cnblock.commands.helppage import Command
 from cnblock.commands.streams import is_terminal
 
 app = typer.Typer()
@@ -18,7 +19,7 @@ class By(str, Enum):
     tech = "tech"
 
 
-@app.command(epilog="Example: cnblock chart --company BYD --company 美团")
+@app.command(cls=Command, epilog="Example: cnblock chart --company BYD --company 美团")
 @with_filters
 def chart(
     ctx: typer.Context,

@@ -7,6 +7,7 @@ import typer
 
 from cnblock import loader, render
 from cnblock.commands.common import Words, rendered, state, write
+from cnblock.commands.helppage import Command
 from cnblock.errors import MAX_PROBLEMS, Problem
 from cnblock.text import counted, printable
 
@@ -27,7 +28,9 @@ class _Shown:
             write(rendered(render.problem_entry(problem, self.lines), self.color, end=""))
 
 
-@app.command(epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock validate my-events.yaml")
+@app.command(
+    cls=Command, epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock validate my-events.yaml"
+)
 def validate(
     ctx: typer.Context,
     files: Annotated[
@@ -81,7 +84,8 @@ def _complete_check(incomplete: str) -> list[str]:
 
 
 @app.command(
-    epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock check provenance mentions --strict"
+    cls=Command,
+    epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock check provenance mentions --strict",
 )
 def check(
     ctx: typer.Context,

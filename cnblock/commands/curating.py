@@ -9,6 +9,7 @@ import typer
 
 from cnblock import loader
 from cnblock.commands.common import complete, state, write
+from cnblock.commands.helppage import Command
 from cnblock.commands.streams import is_terminal
 from cnblock.errors import CnblockError, UsageError
 from cnblock.model import EventLog
@@ -41,8 +42,9 @@ CiteOption = Annotated[
 
 
 @app.command(
+    cls=Command,
     epilog="Example: cnblock add --date 2021-03 --title 'BYD tests a ledger' --summary '...'"
-    " --company BYD --cite caixin-2021:12:0-40"
+    " --company BYD --cite caixin-2021:12:0-40",
 )
 def add(
     ctx: typer.Context,

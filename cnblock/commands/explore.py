@@ -20,6 +20,7 @@ from cnblock.commands.common import (
     state,
     with_filters,
 )
+from cnblock.commands.helppage import Command
 from cnblock.model import ENTITY_KINDS, KIND_SPELLINGS, canonical_kind
 from cnblock.suggest import did_you_mean
 from cnblock.text import printable
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 app = typer.Typer()
 
 
-@app.command(epilog="Example: cnblock timeline --company BYD --year 2018..2019 --long")
+@app.command(cls=Command, epilog="Example: cnblock timeline --company BYD --year 2018..2019 --long")
 @with_filters
 def timeline(
     ctx: typer.Context,
@@ -69,7 +70,7 @@ class By(str, Enum):
     company = "company"
 
 
-@app.command(epilog="Example: cnblock years --by company --tech blockchain")
+@app.command(cls=Command, epilog="Example: cnblock years --by company --tech blockchain")
 @with_filters
 def years(
     ctx: typer.Context,
@@ -124,7 +125,9 @@ def years(
     )
 
 
-@app.command(epilog="Example: cnblock show byd-first-developer-conference byd-largest-ev-maker")
+@app.command(
+    cls=Command, epilog="Example: cnblock show byd-first-developer-conference byd-largest-ev-maker"
+)
 def show(
     ctx: typer.Context,
     event_ids: Annotated[
@@ -213,7 +216,7 @@ def _complete_kind(incomplete: str) -> list[str]:
     return [k for k in spellings if k.startswith(wanted)]
 
 
-@app.command(epilog="Example: cnblock companies --kind university")
+@app.command(cls=Command, epilog="Example: cnblock companies --kind university")
 @with_filters
 def companies(
     ctx: typer.Context,
@@ -235,21 +238,21 @@ def companies(
     show_listing(ctx, filters, fmt, ORGANISATIONS, keep=lambda e: kind is None or e.kind == kind)
 
 
-@app.command(epilog="Example: cnblock people --company Meituan")
+@app.command(cls=Command, epilog="Example: cnblock people --company Meituan")
 @with_filters
 def people(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the people named in the log, with their affiliations."""
     show_listing(ctx, filters, fmt, PEOPLE)
 
 
-@app.command(epilog="Example: cnblock tech --company Meituan")
+@app.command(cls=Command, epilog="Example: cnblock tech --company Meituan")
 @with_filters
 def tech(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the technologies, with how often and when they appear."""
     show_listing(ctx, filters, fmt, TECHNOLOGIES)
 
 
-@app.command(epilog="Example: cnblock sources --format json")
+@app.command(cls=Command, epilog="Example: cnblock sources --format json")
 @with_filters
 def sources(ctx: typer.Context, filters: query.Filters, fmt: FormatOption = Format.table) -> None:
     """List the articles the events cite."""

@@ -8,6 +8,7 @@ import typer
 
 from cnblock import export, query
 from cnblock.commands.common import Words, select, with_filters, write
+from cnblock.commands.helppage import Command
 from cnblock.errors import UsageError
 from cnblock.text import counted, printable
 
@@ -22,6 +23,7 @@ ExportFormat = Enum(  # type: ignore[misc]
 
 @app.command(
     "export",
+    cls=Command,
     epilog="Example: cnblock export --company BYD -o byd.html (the file's ending chooses"
     " the format; a --format that contradicts it is refused)",
 )

@@ -10,11 +10,12 @@ import typer
 
 from cnblock import loader
 from cnblock.commands.common import state, write
+from cnblock.commands.helppage import Command, Group
 from cnblock.model import EventLog, Source
 from cnblock.text import printable
 
 app = typer.Typer()
-source_app = typer.Typer(no_args_is_help=True)
+source_app = typer.Typer(cls=Group, no_args_is_help=True)
 app.add_typer(
     source_app,
     name="source",
@@ -34,6 +35,7 @@ ToOption = Annotated[
 
 @source_app.command(
     "add",
+    cls=Command,
     epilog="Example: cnblock source add article.txt --id caixin-2021 --publisher Caixin"
     " --published 2021-03-02",
 )
@@ -119,6 +121,7 @@ def _warn_if_not_loaded(target: str, data: list[str]) -> None:
 
 @source_app.command(
     "show",
+    cls=Command,
     epilog="Example: CNBLOCK_SEEDS=../shared/seeds cnblock source show coindesk-korea-2020"
     " --uncited",
 )
