@@ -110,7 +110,7 @@ def run(paths: list[str], names: Sequence[str], folder: Path | None) -> Report:
             kind = "names" if problem.location in printed else "provenance"
             if kind in wanted:
                 findings.append(Finding(kind, problem))
-        found = provenance.find_texts(log, folder, []).lines
+        found = examined.lines
         if "mentions" in wanted:
             findings.extend(Finding("mentions", p) for p in mentions(log, found))
         if "coverage" in wanted:

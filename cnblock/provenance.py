@@ -280,6 +280,8 @@ class Examination(NamedTuple):
 
     problems: list[Problem]
     unchecked: dict[str, str]
+    lines: dict[str, list[str]]
+    """The lines of each text found, by source id (read, and checked against its sha256, once)."""
 
 
 def examine(log: EventLog, folder: Path | None) -> Examination:
@@ -294,7 +296,7 @@ def examine(log: EventLog, folder: Path | None) -> Examination:
         problems.extend(check_spans(event, found.lines, log))
         problems.extend(past_recorded_end(event, found.lines, log))
     problems.extend(check_printed(log, found.lines))
-    return Examination(sorted(problems), found.unchecked)
+    return Examination(sorted(problems), found.unchecked, found.lines)
 
 
 def check(log: EventLog, folder: Path | None) -> list[Problem]:
@@ -318,5 +320,5 @@ def validate(paths: list[str], on_problem: ProblemSink | None = None) -> Validat
         log = loader.load(paths, on_problem=on_problem)
     except DataError as exc:
         return Validation(None, exc.problems, {})
-    problems, unchecked = examine(log, seeds_folder())
-    return Validation(log, problems, unchecked)
+    examined = examine(log, seeds_folder())
+    return Validation(log, examined.problems, examined.unchecked)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cnblock import checks, loader
+from cnblock import checks, loader, texts
 from cnblock.errors import DataError, Location, Problem
 
 ARTICLE = "BYD tested a ledger in March 2021.\n\nIt had said no in 2019.\nLast year, nothing.\n"
@@ -163,3 +163,27 @@ def test_shipped_log_passes_every_error_check_with_its_texts(run, seeds, monkeyp
     result = run("check", "schema", "references", "dates", "provenance", "names")
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(": 0 errors, 0 warnings in the shipped log\n"), result.stdout
+
+
+def test_every_text_is_read_and_hashed_once_for_all_checks(here, monkeypatch):
+    (here / "cnblock.yaml").write_text(log_text(), "utf-8")
+    reads: list[str] = []
+    real = texts.read_bytes
+
+    def counting(path, *args, **kwargs):
+        reads.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(texts, "read_bytes", counting)
+    report = checks.run(loader.data_files(), checks.CHECKS, None)
+    assert [f.check for f in report.findings] == ["coverage", "coverage"]  # lines 3 and 4
+    assert reads.count("a.txt") == 1
+
+
+def test_a_problem_two_checks_find_is_tagged_by_each(run, here, monkeypatch):
+    same = Problem(Location(str(here / "a.txt"), 1, 1), "the same problem")
+    findings = [checks.Finding("provenance", same), checks.Finding("mentions", same)]
+    monkeypatch.setattr(checks, "run", lambda *_: checks.Report(findings, {}, {}, None))
+    result = check(run, here, log_text())
+    assert "the same problem [provenance]" in result.stdout
+    assert "warning: the same problem [mentions]" in result.stdout

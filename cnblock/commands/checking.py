@@ -121,16 +121,17 @@ def check(
     wanted = [n for n in checks.CHECKS if n in (names or checks.CHECKS)]
     paths = state(ctx).files()
     report = checks.run(paths, wanted, texts.seeds_folder())
-    errors = [f.problem for f in report.findings if not f.is_warning]
+    # each problem tagged with the check that found it (two checks may find the same one)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for finding in report.findings:
+        tagged = f"{finding.problem.message} [{finding.check}]"
+        (warnings if finding.is_warning else errors).append(
+            finding.problem._replace(message=tagged)
+        )
     count = len(errors) + report.more
-    warnings = [f.problem for f in report.findings if f.is_warning]
-    named = {f.problem: f.check for f in report.findings}
-
-    def tagged(problems: list[Problem]) -> list[Problem]:
-        return [p._replace(message=f"{p.message} [{named[p]}]") for p in problems]
-
-    shown = render.problem_report(tagged(errors), loader.source_lines, total=count)
-    shown.append_text(render.problem_report(tagged(warnings), loader.source_lines, "warning"))
+    shown = render.problem_report(errors, loader.source_lines, total=count)
+    shown.append_text(render.problem_report(warnings, loader.source_lines, "warning"))
     write(rendered(shown, state(ctx).color, end=""))
     write(
         f"{', '.join(wanted)}: {counted(count, 'error')},"
