@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import CHROMIUM, launch
 from typer.testing import CliRunner
 
 from cnblock.cli import app
@@ -29,15 +30,6 @@ from helpers import DATA
 from logs import event, make_log
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CNBLOCK_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 AXE = DATA / "axe" / "axe.min.js"
 AXE_SRI = "sha256-KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw="  # axe-core 4.14.1
 PHONE = {"width": 390, "height": 844}
@@ -68,7 +60,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

@@ -10,21 +10,14 @@ desktop width. Set CNBLOCK_CHROMIUM to use another Chromium.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CNBLOCK_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' Chromium: one place for its flags
+
+from chromium import launch  # noqa: E402
 
 
 def main(out: Path) -> None:
@@ -40,7 +33,7 @@ def main(out: Path) -> None:
         page_file.write_text(page_text, "utf-8")
         own = page_file.as_uri()
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1100, "height": 1000}, color_scheme="light")
             page.route(
                 "**/*", lambda r: r.continue_() if r.request.url.startswith(own) else r.abort()
