@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
 
@@ -16,6 +17,43 @@ class Location(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
+
+
+_COL_BITS = 32
+_COL_MASK = (1 << _COL_BITS) - 1
+
+
+def pack(line: int, col: int) -> int:
+    """A position as one int, as `Where` keeps it."""
+    return line << _COL_BITS | col
+
+
+class Where(Mapping[str, Location]):
+    """Where each value of one record stands: a mapping of its keys to Locations, kept packed.
+    The keys' index is shared by every record of the same shape and the positions are one
+    array of ints, so that the positions of a large log cost a few bytes each; a Location is
+    made only when one is asked for (a listing never asks)."""
+
+    __slots__ = ("_at", "_index", "_path")
+
+    def __init__(self, path: str, index: Mapping[str, int], at: array[int]):
+        self._path, self._index, self._at = path, index, at
+
+    def __getitem__(self, key: str) -> Location:
+        at = self._at[self._index[key]]
+        return Location(self._path, at >> _COL_BITS, at & _COL_MASK)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 class Problem(NamedTuple):

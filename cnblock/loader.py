@@ -7,15 +7,18 @@ position, in a DataError.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import re
+import sys
+from array import array
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from cnblock import texts
-from cnblock.errors import DataError, Location, Problem, Problems, ProblemSink
+from cnblock.errors import DataError, Location, Problem, Problems, ProblemSink, Where, pack
 from cnblock.model import (
     ENTITY_KINDS,
     EVENT_KINDS,
@@ -191,7 +194,7 @@ def _load(
         try:
             text = drafts[path] if drafts and path in drafts else read_text(path)
             # Each event becomes a record as soon as its mapping is read (builder.stream).
-            root, _ = parse(text, path, builder.stream, problems)
+            root, _ = parse(text, path, builder.stream, problems, keep=_read)
         except DataError as exc:
             # a file that breaks off adds no records; the problems found before the break
             # have been reported already (they are as true as the break)
@@ -204,6 +207,23 @@ def _load(
     if problems.count:
         raise DataError(problems.kept(), problems.count)
     return log
+
+
+def _read(depth: int, key: str | None, is_list: bool) -> bool:
+    """yamlnodes.Keep: the shape the loader reads. Any other list or mapping is only named in
+    a problem ("must be a mapping, not a list") and is kept hollow, so that memory follows what
+    is read: a file of thousands of deeply nested lists is not held whole."""
+    if depth == 0:  # the top level: a mapping
+        return not is_list
+    if depth == 1:  # a section: a list of records
+        return is_list and key in SECTIONS
+    if depth == 2:  # a record: a mapping
+        return not is_list
+    if depth == 3:  # a field's list or mapping: each item's position is kept
+        return True
+    if depth == 4:  # a citation among an event's sources
+        return not is_list
+    return depth == 5 and is_list  # a citation's span
 
 
 class _BadValueError(Exception):
@@ -234,7 +254,24 @@ a carriage return that splits a CSV row, NEL) and the Unicode line and paragraph
 (line breaks that editors, YAML parsers and spreadsheets each count differently)."""
 
 
+_TEXT = re.compile("[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]+")
+_LINE = re.compile("[^\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]+")
+"""Text and a line that are certainly good (no control character; a line, no line break
+either). What they do not match goes the long way, which says what is wrong."""
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
 def _text(node: Node, what: str = "this value") -> str:
+    # The common case first, without the layers below: a scalar of good text (node[0] is
+    # its value, node[3] whether it was written plain; see yamlnodes.Scalar).
+    if node.__class__ is Scalar:
+        value = node[0]
+        if _TEXT.fullmatch(value) and not value.isspace() and not (node[3] and value in _NULLS):
+            return value
+    return _checked_text(node, what)
+
+
+def _checked_text(node: Node, what: str) -> str:
     value = _scalar(node, what)
     if value.is_null or not value.value.strip():
         raise _BadValueError(node.loc, f"{what} must not be empty")
@@ -249,13 +286,21 @@ def _text(node: Node, what: str = "this value") -> str:
 
 
 def _line(node: Node, what: str = "this value") -> str:
-    value = _text(node, what)
+    if node.__class__ is Scalar:  # the common case, as in _text
+        value = node[0]
+        if _LINE.fullmatch(value) and not value.isspace() and not (node[3] and value in _NULLS):
+            return value
+    value = _checked_text(node, what)
     if "\n" in value or "\r" in value:
         raise _BadValueError(node.loc, f"{what} must be one line")
     return value
 
 
 def _ident(node: Node, what: str = "an id") -> str:
+    if node.__class__ is Scalar:  # the common case: an id is one good line, and only
+        value = node[0]  # 'null' of the empty words matches _ID
+        if _ID.fullmatch(value) and not (node[3] and value == "null"):
+            return sys.intern(value)  # one copy of each id
     value = _line(node, what)
     if not _ID.fullmatch(value):
         raise _BadValueError(
@@ -266,10 +311,15 @@ def _ident(node: Node, what: str = "an id") -> str:
     return value
 
 
+_parse_date = functools.lru_cache(4096)(PartialDate.parse)
+_parse_when = functools.lru_cache(4096)(parse_when)
+"""Dates repeat in a log: each is read once and shared (they are immutable)."""
+
+
 def _date(node: Node, what: str = "a date") -> PartialDate:
     value = _line(node, what)
     try:
-        return PartialDate.parse(value)
+        return _parse_date(value)
     except ValueError as exc:
         raise _BadValueError(node.loc, str(exc)) from None
 
@@ -277,7 +327,7 @@ def _date(node: Node, what: str = "a date") -> PartialDate:
 def _when(node: Node, what: str = "a date") -> PartialDate | Interval:
     value = _line(node, what)
     try:
-        return parse_when(value)
+        return _parse_when(value)
     except ValueError as exc:
         raise _BadValueError(node.loc, str(exc)) from None
 
@@ -362,6 +412,16 @@ def _printed(node: Node, what: str = "printed") -> dict[str, str]:
 
 
 def _number(node: Node, what: str = "a line number") -> int:
+    if node.__class__ is Scalar:  # the common case: plain digits, no leading zero, < 10**9
+        digits = node[0]
+        if (
+            node[3]
+            and digits.isascii()
+            and digits.isdigit()
+            and digits[0] != "0"
+            and len(digits) <= 9
+        ):
+            return int(digits)
     value = _scalar(node, what)
     if not (value.plain and value.value.isascii() and value.value.isdigit()):
         raise _BadValueError(node.loc, f"{what} must be a whole number, not '{value.value}'")
@@ -480,15 +540,57 @@ _FIELDS: dict[str, dict[str, tuple[_Reader | None, bool]]] = {
 }
 
 
+_SPECS = {
+    kind: {key: (reader, required, f"'{key}'") for key, (reader, required) in fields.items()}
+    for kind, fields in _FIELDS.items()
+}
+"""_FIELDS with each field's name as problems quote it."""
+_REQUIRED = {
+    kind: tuple(key for key, (_, required) in fields.items() if required)
+    for kind, fields in _FIELDS.items()
+}
+_DEFAULTS = {
+    record: [record._field_defaults.get(name) for name in record._fields[:-1]]
+    for record in (Citation, Event)
+}
+
+
+def _packed(node: Node) -> int:
+    """A node's position as errors.Where keeps it."""
+    if node.__class__ is Scalar:
+        return node[1] << 32 | node[2]
+    return pack(node.loc.line, node.loc.col)
+
+
+def _inner_positions(key: str, node: Node, keys: list[str], at: list[int]) -> None:
+    """Add the positions of a list or mapping that is the value of `key`: its own, and each
+    item's, so that a bad reference is shown at the item itself (for a mapping, each key's
+    position and its value's)."""
+    at.append(_packed(node))
+    if isinstance(node, Seq):
+        for i, item in enumerate(node.items):
+            keys.append(f"{key}.{i}")
+            at.append(_packed(item))
+    elif isinstance(node, Map):
+        for name, (name_node, item) in node.items.items():
+            keys += (f"{key}.{name}", f"{key}.{name}:key")
+            at += (_packed(item), _packed(name_node))
+
+
+def _build(record: Any, values: dict[str, Any], where: Where) -> Any:
+    """A record of a complete mapping's values (a missing optional field takes its default),
+    without the keyword handling of the record's own constructor: a large log builds many."""
+    return tuple.__new__(record, [*map(values.get, record._fields[:-1], _DEFAULTS[record]), where])
+
+
 class _Builder:
     """Turns the nodes of each file into records, then checks what spans files."""
 
     def __init__(self, problems: Problems):
         self.report = problems
+        self._shapes: dict[tuple[str, ...], dict[str, int]] = {}
         self._suggested = 0
-        self.records: dict[str, list[tuple[dict[str, Any], dict[str, Location]]]] = {
-            s: [] for s in SECTIONS
-        }
+        self.records: dict[str, list[tuple[dict[str, Any], Where]]] = {s: [] for s in SECTIONS}
         self.ids: dict[str, dict[str, Location]] = {s: {} for s in SECTIONS}
         self.schema = SCHEMA
         self.schema_read = False  # whether this file's schema is known yet
@@ -602,20 +704,21 @@ class _Builder:
     def _problem(self, loc: Location, message: str) -> None:
         self.report(Problem(loc, message))
 
-    def _record(
-        self, kind: str, node: Node
-    ) -> tuple[dict[str, Any], dict[str, Location], bool] | None:
+    def _record(self, kind: str, node: Node) -> tuple[dict[str, Any], Where, bool] | None:
         """Read one mapping by its field spec; `complete` is False if anything was wrong."""
-        if not isinstance(node, Map):
+        if node.__class__ is not Map:
             self._problem(node.loc, f"each {kind} must be a mapping, not {_describe(node)}")
             return None
-        spec = _FIELDS[kind]
+        assert isinstance(node, Map)
+        spec = _SPECS[kind]
         values: dict[str, Any] = {}
-        where: dict[str, Location] = {}
+        keys: list[str] = []  # where each value stands, packed (errors.Where)
+        at: list[int] = []
         complete = True
         newer = _SCHEMA2_KEYS.get(kind, ()) if self.schema < 2 else ()
         for key, (key_node, value) in node.items.items():
-            if key not in spec:
+            field = spec.get(key)
+            if field is None:
                 self._problem(
                     key_node.loc,
                     f"unknown key '{key}' in {kind} (expected one of: {', '.join(spec)})",
@@ -628,29 +731,37 @@ class _Builder:
                 )
                 complete = False
                 continue
-            where[key] = value.loc
-            if isinstance(value, Seq):  # so a bad reference is shown at the item itself
-                where.update((f"{key}.{i}", item.loc) for i, item in enumerate(value.items))
-            elif isinstance(value, Map):  # each key's position, and its value's
-                for name, (name_node, item) in value.items.items():
-                    where[f"{key}.{name}"] = item.loc
-                    where[f"{key}.{name}:key"] = name_node.loc
-            reader = spec[key][0]
-            read = self._citations if reader is None else reader
-            if isinstance(value, Scalar) and value.is_null and not spec[key][1]:
-                continue  # an optional field left empty is the same as leaving it out
+            reader, required, what = field
+            keys.append(key)
+            if value.__class__ is Scalar:  # node[1], node[2]: its line and column
+                at.append(value[1] << 32 | value[2])
+                if not required and value[3] and value[0] in _NULLS:
+                    continue  # an optional field left empty is the same as leaving it out
+            else:
+                _inner_positions(key, value, keys, at)
             try:
-                values[key] = read(value, f"'{key}'")
+                values[key] = (reader or self._citations)(value, what)
             except _BadValueError as bad:
                 if bad.message:
                     self._problem(bad.loc, bad.message)
                 complete = False
-        name = f"{kind} '{values['id']}'" if "id" in values else f"this {kind}"
-        for key, (_, required) in spec.items():
-            if required and key not in node.items:
+        missing = [key for key in _REQUIRED[kind] if key not in node.items]
+        if missing:
+            name = f"{kind} '{values['id']}'" if "id" in values else f"this {kind}"
+            for key in missing:
                 self._problem(node.loc, f"{name} has no '{key}'")
-                complete = False
-        return values, where, complete
+            complete = False
+        return values, self._where(node.loc.path, keys, at), complete
+
+    def _where(self, path: str, keys: list[str], at: list[int]) -> Where:
+        """The packed positions of one record; records of one shape share the keys' index."""
+        shape = tuple(keys)
+        index = self._shapes.get(shape)
+        if index is None:
+            index = {key: i for i, key in enumerate(shape)}  # a repeated key: the last wins
+            if len(shape) <= 64:  # a long list's record is a shape of its own
+                self._shapes[shape] = index
+        return Where(path, index, array("Q", at))
 
     def _citations(self, node: Node, what: str) -> tuple[Citation, ...]:
         citations = []
@@ -668,10 +779,10 @@ class _Builder:
                     where[present],
                     f"a citation with '{present}' needs '{missing}' too; give both or neither",
                 )
-            citations.append(Citation(**values, where=where))
+            citations.append(_build(Citation, values, where))
         return tuple(citations)
 
-    def _check_event(self, values: dict[str, Any], where: dict[str, Location], node: Node) -> bool:
+    def _check_event(self, values: dict[str, Any], where: Where, node: Node) -> bool:
         """What involves several fields of an event; False if the event cannot be built."""
         assert isinstance(node, Map)  # _record returned values, so it was one
 
@@ -691,7 +802,7 @@ class _Builder:
             self.report(problem)
         return not found
 
-    def _date_problems(self, values: dict[str, Any], where: dict[str, Location]) -> list[Problem]:
+    def _date_problems(self, values: dict[str, Any], where: Where) -> list[Problem]:
         """An interval in a schema 1 file; a state reported true before its date begins."""
         found = []
         date, as_of = values.get("date"), values.get("as_of")
@@ -731,7 +842,7 @@ class _Builder:
             entities[entity.id] = entity
         events = []
         for values, where in self.records["events"]:
-            event = Event(**({"date": None} | values), where=where)  # a state may have none
+            event = _build(Event, values, where)  # a state may have no date: None
             self._check_references(event)
             events.append(event)
         events.sort(key=Event.sort_key)

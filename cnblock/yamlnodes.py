@@ -27,32 +27,69 @@ if TYPE_CHECKING:
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-class Scalar:
-    __slots__ = ("loc", "plain", "value")
+class Scalar(tuple[str, int, int, bool, str]):
+    """A scalar's raw text and where it starts: the tuple (value, line, col, plain, path).
+    The reader makes one for every value of a file, and a tuple costs a fraction of an object
+    with attributes; its Location is made only when asked for. (The loader's hot paths index
+    it: node[0] is the value, node[3] whether it was written plain.)"""
 
-    def __init__(self, value: str, loc: Location, plain: bool = True):
-        self.value, self.loc, self.plain = value, loc, plain
+    __slots__ = ()
+
+    def __new__(cls, value: str, loc: Location, plain: bool = True) -> Scalar:
+        return tuple.__new__(cls, (value, loc.line, loc.col, plain, loc.path))
+
+    @property
+    def value(self) -> str:
+        return self[0]
+
+    @property
+    def plain(self) -> bool:
+        return self[3]
+
+    @property
+    def loc(self) -> Location:
+        return _new_location(Location, (self[4], self[1], self[2]))
 
     @property
     def is_null(self) -> bool:
-        return self.plain and self.value in _NULLS
+        return self[3] and self[0] in _NULLS
+
+
+class _Sink(list[Any]):
+    """The items of a hollow list: whatever is appended is let go."""
+
+    __slots__ = ()
+
+    def append(self, item: Any) -> None:
+        pass
+
+
+_HOLLOW: list[Any] = _Sink()
 
 
 class Seq:
     __slots__ = ("items", "loc")
 
-    def __init__(self, loc: Location):
+    def __init__(self, loc: Location, hollow: bool = False):
         self.loc: Location = loc
-        self.items: list[Node] = []
+        self.items: list[Node] = _HOLLOW if hollow else []
+
+    @property
+    def hollow(self) -> bool:
+        """Whether the reader let its items go (see `Keep`): they are not in `items`."""
+        return self.items is _HOLLOW
 
 
 class Map:
-    __slots__ = ("items", "loc", "pending")
+    __slots__ = ("hollow", "items", "loc", "pending")
 
-    def __init__(self, loc: Location):
+    def __init__(self, loc: Location, hollow: bool = False):
         self.loc: Location = loc
         self.items: dict[str, tuple[Scalar, Node]] = {}
         self.pending: Scalar | None = None
+        self.hollow = hollow
+        """Its keys and scalar values are kept (duplicate keys are found in any mapping);
+        every list or mapping inside it is hollow too."""
 
 
 Node = Scalar | Seq | Map
@@ -131,24 +168,38 @@ ItemHook = Callable[[str, Node, Map], bool]
 the key, the item, and the top-level mapping so far. True means the item is taken: it is not
 kept in the tree."""
 
+Keep = Callable[[int, str | None, bool], bool]
+"""Asked by `parse` as each list or mapping starts, with its depth (0 for the root), the key
+it is the value of (None for a list item or the root) and whether it is a list: False makes
+it hollow, its items let go as they are read (a mapping keeps its keys, to find duplicates).
+A caller that reads only some of a file's shape says so here, so that what it would never
+look at is not kept: memory then follows what is read, not what the file holds. A list or
+mapping inside a hollow one, or used as a key, is hollow without asking."""
+
 
 @functools.cache
-def _kinds() -> tuple[
-    type[Any], type[Any], dict[type[Any], type[Seq] | type[Map]], tuple[Any, ...], type[Any]
-]:
-    """PyYAML's event classes the reader tells apart: scalar, alias, starts, ends, document."""
+def _kinds() -> tuple[type[Any], type[Any], type[Any], type[Any], tuple[Any, ...], type[Any]]:
+    """PyYAML's event classes the reader tells apart: scalar, alias, the two starts, the
+    ends, document start."""
     import yaml
 
-    starts: dict[type[Any], type[Seq] | type[Map]] = {
-        yaml.SequenceStartEvent: Seq,
-        yaml.MappingStartEvent: Map,
-    }
     ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-    return yaml.ScalarEvent, yaml.AliasEvent, starts, ends, yaml.DocumentStartEvent
+    return (
+        yaml.ScalarEvent,
+        yaml.AliasEvent,
+        yaml.SequenceStartEvent,
+        yaml.MappingStartEvent,
+        ends,
+        yaml.DocumentStartEvent,
+    )
 
 
 def parse(
-    text: str, path: str, on_item: ItemHook | None = None, on_problem: ProblemSink | None = None
+    text: str,
+    path: str,
+    on_item: ItemHook | None = None,
+    on_problem: ProblemSink | None = None,
+    keep: Keep | None = None,
 ) -> tuple[Node | None, list[Problem]]:
     """Read one YAML document into nodes; return the root (None if empty) and the problems.
 
@@ -157,13 +208,14 @@ def parse(
     or, with `on_problem`, handed to it as they are found (and not kept).
     With `on_item`, each item of a top-level list is handed over as soon as it is finished (see
     ItemHook), so that a caller can turn it into a record and let its nodes go: the tree of a
-    large file then never exists whole.
+    large file then never exists whole. With `keep`, what the caller will not read is let go
+    as it is read (see Keep).
     """
     import yaml
 
     _prescan(text, path)
 
-    tree = _Tree(path, on_item, on_problem)
+    tree = _Tree(path, on_item, on_problem, keep)
     # libyaml's parser is several times faster; where the pure one differs: README, "Checking
     # a data file" (syntax errors worded and placed differently; a tab in plain text)
     parser: Any = _Loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -178,13 +230,20 @@ def parse(
 
 
 _new_location = tuple.__new__  # Location(...) without NamedTuple's Python-level __new__
+_new_scalar = tuple.__new__  # Scalar(...) without its __new__, in the reader's loop
 
 
 class _Tree:
     """Nodes built from parser events, without recursion."""
 
-    def __init__(self, path: str, on_item: ItemHook | None, on_problem: ProblemSink | None):
-        self.path, self.on_item = path, on_item
+    def __init__(
+        self,
+        path: str,
+        on_item: ItemHook | None,
+        on_problem: ProblemSink | None,
+        keep: Keep | None,
+    ):
+        self.path, self.on_item, self.keep = path, on_item, keep
         self.problems: list[Problem] = []
         self.problem: ProblemSink = on_problem or self.problems.append
         self.stack: list[Seq | Map] = []
@@ -196,44 +255,52 @@ class _Tree:
         cases (a scalar key or value in a mapping, an item of a list) are written out here,
         with names held locally; anything unusual goes to a method."""
         path, stack, streamed, attach = self.path, self.stack, self.streamed, self.attach
-        scalar_event, alias_event, starts, ends, document_start = _kinds()
+        scalar_event, alias_event, seq_start, map_start, ends, document_start = _kinds()
         for event in iter(next_event, None):
-            kind = type(event)
-            if kind in ends:
-                node: Node = stack.pop()
-                if streamed:
-                    streamed.pop(id(node), None)
-                attach(node)
-                continue
-            mark = event.start_mark
-            here = _new_location(Location, (path, mark.line + 1, mark.column + 1))
+            kind = event.__class__
             if kind is scalar_event:
-                tag = event.tag
-                if event.anchor is not None or (tag is not None and tag != "!"):
-                    self.refuse(event, here)
-                node = Scalar(event.value, here, not event.style)  # libyaml: '', pure: None
+                mark = event.start_mark
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    self.refuse(event, Location(path, mark.line + 1, mark.column + 1))
+                scalar = _new_scalar(  # libyaml's style is '' when plain, pure's None
+                    Scalar, (event.value, mark.line + 1, mark.column + 1, not event.style, path)
+                )
                 parent = stack[-1] if stack else None
-                if not isinstance(parent, Map):
-                    attach(node)  # a list item or the root
+                if parent.__class__ is Map:
+                    key = parent.pending
+                    if key is None:
+                        parent.pending = scalar  # a key: commonest
+                        continue
+                    items = parent.items
+                    if key is not _COMPLEX_KEY and key[0] not in items:
+                        items[key[0]] = (key, scalar)
+                        parent.pending = None
+                        continue
+                elif parent is not None and id(parent) not in streamed:
+                    parent.items.append(scalar)  # type: ignore[union-attr]  # a list item
                     continue
-                key = parent.pending
-                if key is None:
-                    parent.pending = node  # a key: the commonest case
-                elif key is not _COMPLEX_KEY and key.value not in parent.items:
-                    parent.items[key.value] = (key, node)
-                    parent.pending = None
-                else:
-                    attach(node)  # a duplicate key, or the value of a complex key
-            elif kind in starts:
+                attach(scalar)  # a duplicate key, the value of a complex key, a streamed item
+            elif kind in ends:
+                ended = stack.pop()
+                if streamed:
+                    streamed.pop(id(ended), None)
+                attach(ended)
+            elif kind is map_start or kind is seq_start:
+                mark = event.start_mark
+                here = _new_location(Location, (path, mark.line + 1, mark.column + 1))
                 if event.anchor is not None or _explicit_tag(event):
                     self.refuse(event, here)
-                self.start(starts[kind](here))
+                self.start(kind is seq_start, here)
             elif kind is alias_event:
+                mark = event.start_mark
+                here = Location(path, mark.line + 1, mark.column + 1)
                 self.problem(
                     Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out")
                 )
                 attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
             elif kind is document_start and self.roots:
+                mark = event.start_mark
+                here = Location(path, mark.line + 1, mark.column + 1)
                 raise DataError([Problem(here, "only one YAML document is allowed in a file")])
 
     def refuse(self, event: Any, here: Location) -> None:
@@ -244,15 +311,34 @@ class _Tree:
         if tag:
             self.problem(Problem(here, f"tags ({tag}) are not allowed"))
 
-    def start(self, node: Seq | Map) -> None:
+    def start(self, is_seq: bool, here: Location) -> None:
         stack = self.stack
-        if len(stack) >= MAX_DEPTH:
-            raise DataError([Problem(node.loc, f"nesting deeper than {MAX_DEPTH} levels")])
-        top = stack[0] if len(stack) == 1 else None
-        if self.on_item is not None and isinstance(node, Seq) and isinstance(top, Map):
-            key = top.pending
-            if key is not None and key is not _COMPLEX_KEY and key.value not in top.items:
-                self.streamed[id(node)] = key.value
+        depth = len(stack)
+        if depth >= MAX_DEPTH:
+            raise DataError([Problem(here, f"nesting deeper than {MAX_DEPTH} levels")])
+        parent = stack[-1] if stack else None
+        key = parent.pending if isinstance(parent, Map) else None
+        keep = self.keep
+        if parent is None:
+            hollow = keep is not None and not keep(0, None, is_seq)
+        elif parent.hollow:
+            hollow = True
+        elif isinstance(parent, Map) and key is None:
+            hollow = keep is not None  # a list or mapping as a key: reported, never read
+        else:
+            name = key[0] if key is not None and key is not _COMPLEX_KEY else None
+            hollow = keep is not None and not keep(depth, name, is_seq)
+        node = Seq(here, hollow) if is_seq else Map(here, hollow)
+        if (
+            self.on_item is not None
+            and is_seq
+            and depth == 1
+            and isinstance(parent, Map)
+            and key is not None
+            and key is not _COMPLEX_KEY
+            and key[0] not in parent.items
+        ):
+            self.streamed[id(node)] = key[0]
         stack.append(node)
 
     def attach(self, node: Node) -> None:

@@ -4,7 +4,11 @@ environment (class 7). Scaling is asserted as a ratio between two sizes, never a
 from __future__ import annotations
 
 import contextlib
+import os
 import time
+import tracemalloc
+
+import pytest
 
 from cnblock import loader, render, suggest, yamlnodes
 from cnblock.errors import MAX_PROBLEMS, DataError, Location, Problem
@@ -29,6 +33,65 @@ def test_a_long_list_is_checked_for_duplicates_in_linear_time():
 
     small, large = _seconds(check, 5_000), _seconds(check, 40_000)
     assert large / small < 8 * 2.5, (small, large)  # 8x the size: quadratic would be ~64x
+
+
+DEEP = "[" * 30 + "x" + "]" * 30  # 30 lists deep, in an item of a list: 31 levels
+SHALLOW = "[" * 27 + "x" + "]" * 27  # in an event's field: 31 levels too
+NESTED = {
+    "the top level": ("", "- {deep}\n", "the top level must be a mapping"),
+    "each event": ("schema: 2\nevents:\n", "  - {deep}\n", "each event must be a mapping"),
+    "an unknown key": ("schema: 2\nevents: []\nextra:\n", "  - {deep}\n", "unknown top-level"),
+    "a field": (
+        "schema: 2\nevents:\n",
+        "  - {{id: e{n}, title: T, summary: S, entities: [{shallow}], sources: []}}\n",
+        "each entry of 'entities' must be a single value, not a list",
+    ),
+}
+
+
+@pytest.mark.parametrize("where", NESTED)
+def test_deeply_nested_lists_take_linear_time_and_bounded_memory(tmp_path, where):
+    """Regression (issue 8, class 6): 32 MiB of 31-deep nested lists took 3.9 GB and 72 s of
+    CPU. The loader keeps only the shape it reads; a list where a value or a record belongs
+    is named in a problem, its contents let go as they are read."""
+    head, line, message = NESTED[where]
+    paths = []
+    for count in (500, 4_000):
+        path = tmp_path / f"nested-{count}.yaml"
+        path.write_text(
+            head + "".join(line.format(deep=DEEP, shallow=SHALLOW, n=n) for n in range(count))
+        )
+        paths.append(str(path))
+
+    def load(path: str) -> None:
+        with pytest.raises(DataError) as caught:
+            loader.load([path])
+        assert any(message in p.message for p in caught.value.problems)
+
+    small, large = _seconds(load, paths[0]), _seconds(load, paths[1])
+    assert large / small < 8 * 2.5, (small, large)  # 8x the size
+    tracemalloc.start()
+    try:
+        load(paths[1])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    size = os.path.getsize(paths[1])
+    assert peak < 10 * size, (peak, size)  # the text itself is 1x, libyaml's copy of it 1x
+
+
+def test_a_hollow_list_or_mapping_keeps_its_position_and_still_reports_duplicate_keys():
+    text = "a: [[1, 2], {k: 1, k: 2}]\nb: {c: [3]}\n"
+    root, problems = yamlnodes.parse(text, "f", keep=lambda depth, key, is_list: depth < 2)
+    kept = root.items["a"][1]
+    assert [(type(n).__name__, n.hollow, n.loc[1:]) for n in kept.items] == [
+        ("Seq", True, (1, 5)),
+        ("Map", True, (1, 13)),
+    ]
+    assert kept.items[0].items == []
+    assert [p.message for p in problems] == ["duplicate key 'k' (first at line 1)"]
+    whole, _ = yamlnodes.parse(text, "f")
+    assert whole.items["b"][1].items["c"][1].items[0].value == "3"
 
 
 def test_only_the_first_unknown_references_get_a_suggestion(tmp_path, monkeypatch):

@@ -352,8 +352,8 @@ def test_events_become_records_as_they_are_read_and_their_nodes_are_let_go(monke
     kept: list = []
     original = yamlnodes.parse
 
-    def whole_tree(text, name, on_item=None, on_problem=None):
-        root, problems = original(text, name, None, on_problem)  # every item stays in the tree
+    def whole_tree(text, name, on_item=None, on_problem=None, keep=None):
+        root, problems = original(text, name, None, on_problem, keep)  # every item stays
         kept.append(root)
         return root, problems
 
