@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from rich.text import Text
 
-from cnblock.lanes import Axis, Extent, Lane, extent, lanes, pack, years_shown
+from cnblock.lanes import Axis, Extent, Lane, extent, lanes, margins, pack, years_shown
 from cnblock.layout import GLUE, PLAIN, Drawing, Screen, cells, wrap
 from cnblock.model import Event, EventLog
 from cnblock.text import date_label, printable
@@ -110,16 +110,19 @@ def chart(
     marks = marks_for(screen.drawing)
     shown = lanes(log, events, top, by)
     extents = {e.id: extent(e) for e in events}
-    runs = years_shown([x for x in extents.values() if x is not None])
+    known = [x for x in extents.values() if x is not None]
+    runs = years_shown(known)
     if not runs:
         return Text("No event has a known date to draw.")
     labels = {lane.key: printable(lane.label) for lane in shown}
     widest = max(cells(label, screen.drawing) for label in labels.values())
     names = widest if screen.width is None else min(widest, max(MIN_NAMES, screen.width // 3))
+    lead, trail = margins(known, runs)
     years = sum(last - first + 1 for first, last in runs)
     gaps = len(runs) - 1
     plot = _plot_width(screen, names, years, gaps)
-    axis = Axis(runs, (plot - gaps) / years, 1.0, 0.0)
+    year_width = (plot - gaps) / (years + (lead + trail) / 12.0)
+    axis = Axis(runs, year_width, 1.0, 0.0, lead=lead, trail=trail)
     lines: list[Text] = []
     year_labels, ticks = _axis_lines(axis, plot, marks)
     pad = " " * (names + 1)

@@ -26,6 +26,7 @@ from cnblock.lanes import (
     Lane,
     extent,
     lanes,
+    margins,
     pack,
     sides,
     years_shown,
@@ -100,6 +101,7 @@ svg .fuzzy{fill-opacity:.55}
 svg .hatch line{stroke:var(--bg);stroke-width:2}
 svg .fade stop{stop-color:var(--band)}
 svg .fade-state stop{stop-color:var(--state)}
+svg .fade-claim stop{stop-color:var(--claim)}
 svg .point{fill:var(--band);stroke:var(--bg);stroke-width:1}
 svg a:focus .band,svg a:focus .point,svg a:hover .band{stroke:var(--fg);stroke-width:2}
 svg .off{display:none}
@@ -345,7 +347,7 @@ def _mark(event: Event, ext: Extent, axis: Axis, y: float, lane: Lane) -> str:
     group = "state" if kind == "state" else "claim" if kind != "event" else "event"
     label = f"{date_label(event)}: {event.title} ({kind}; lane {lane.label})"
     shapes = []
-    tint = "-state" if kind == "state" else ""
+    tint = "" if group == "event" else f"-{group}"  # a fade in the colour of its band
     if ext.open_start:
         lo = axis.x(ext.start - FADE)
         shapes.append(
@@ -399,6 +401,10 @@ _DEFS = (
     '<stop offset="1" stop-opacity="0"/></linearGradient>'
     '<linearGradient id="fade-in-state" class="fade-state"><stop offset="0" stop-opacity="0"/>'
     '<stop offset="1" stop-opacity=".7"/></linearGradient>'
+    '<linearGradient id="fade-out-claim" class="fade-claim"><stop offset="0" stop-opacity=".7"/>'
+    '<stop offset="1" stop-opacity="0"/></linearGradient>'
+    '<linearGradient id="fade-in-claim" class="fade-claim"><stop offset="0" stop-opacity="0"/>'
+    '<stop offset="1" stop-opacity=".7"/></linearGradient>'
     "</defs>"
 )
 
@@ -410,9 +416,10 @@ def chart(log: EventLog, events: Sequence[Event], shown: Sequence[Lane]) -> str:
     runs = years_shown(known)
     if not runs:
         return '<p class="dim">No event has a known date to draw.</p>'
-    years = sum(last - first + 1 for first, last in runs)
+    lead, trail = margins(known, runs)
+    years = sum(last - first + 1 for first, last in runs) + (lead + trail) / 12.0
     room = CHART_WIDTH - LABEL_WIDTH - 10 - GAP * (len(runs) - 1)
-    axis = Axis(runs, max(36.0, room / years), GAP, LABEL_WIDTH)
+    axis = Axis(runs, max(36.0, room / years), GAP, LABEL_WIDTH, lead=lead, trail=trail)
     body, y = [], TOP
     for n, lane in enumerate(shown):
         placed = [(e, extents[e.id]) for e in lane.events if extents[e.id] is not None]

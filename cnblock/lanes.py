@@ -141,32 +141,57 @@ def years_shown(extents: Sequence[Extent], gap: int = 3) -> list[tuple[int, int]
     return runs
 
 
+def margins(extents: Sequence[Extent], runs: Sequence[tuple[int, int]]) -> tuple[float, float]:
+    """Months of room an axis needs before its first shown year and after its last, for the
+    fades of unknown starts and open ends that reach past them (at most FADE each)."""
+    if not runs or not extents:
+        return 0.0, 0.0
+    low = min(x.drawn()[0] for x in extents)
+    high = max(x.drawn()[1] for x in extents)
+    return (
+        min(FADE, max(0.0, runs[0][0] * 12.0 - low)),
+        min(FADE, max(0.0, high - (runs[-1][1] + 1) * 12.0)),
+    )
+
+
 class Axis:
     """Months to a horizontal coordinate: each shown year `year_width` wide, each axis break
-    `gap_width`, starting at `left`."""
+    `gap_width`, starting at `left`, with `lead` and `trail` months of room before the first
+    shown year and after the last (where a fade runs on past them)."""
 
     def __init__(
-        self, runs: Sequence[tuple[int, int]], year_width: float, gap_width: float, left: float
+        self,
+        runs: Sequence[tuple[int, int]],
+        year_width: float,
+        gap_width: float,
+        left: float,
+        *,
+        lead: float = 0.0,
+        trail: float = 0.0,
     ):
         self.runs = list(runs)
         self.year_width = year_width
         self.gap_width = gap_width
         self.left = left
+        self.lead, self.trail = lead, trail
         self.starts: list[float] = []
-        at = left
+        at = left + lead / 12.0 * year_width
         for first, last in self.runs:
             self.starts.append(at)
             at += (last - first + 1) * year_width + gap_width
-        self.right = at - gap_width if self.runs else left
+        self.right = at - gap_width + trail / 12.0 * year_width if self.runs else left
 
     def x(self, months: float) -> float:
-        """The coordinate of a moment; a moment outside the shown years sits at the nearest
-        edge of the run it is closest to."""
+        """The coordinate of a moment; a moment outside the shown years (and the room before
+        and after them) sits at the nearest edge of the run it is closest to."""
         best = self.left
         distance = float("inf")
-        for (first, last), at in zip(self.runs, self.starts, strict=True):
+        last_run = len(self.runs) - 1
+        for n, ((first, last), at) in enumerate(zip(self.runs, self.starts, strict=True)):
             low, high = first * 12.0, (last + 1) * 12.0
-            clipped = min(max(months, low), high)
+            reach_low = low - (self.lead if n == 0 else 0.0)
+            reach_high = high + (self.trail if n == last_run else 0.0)
+            clipped = min(max(months, reach_low), reach_high)
             if abs(clipped - months) < distance:
                 distance = abs(clipped - months)
                 best = at + (clipped - low) / 12.0 * self.year_width

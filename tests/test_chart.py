@@ -96,6 +96,8 @@ def test_a_year_is_twelve_times_a_month_and_fuzzy_open_and_day_marks_differ():
     )
     text = chart(log, log.events, Screen(80, ASCII)).plain
     assert re.search(r"#+\.+", text)  # an open end fades out
+    late = make_log(event("late", "2019/..", "byd"))  # an open end in the last year shown
+    assert re.search(r"^BYD +#+\.{3,}$", chart(late, late.events, Screen(80, ASCII)).plain, re.M)
     assert re.search(r"\.+#", text)  # a state without a start fades in
     assert "*" in text
     unicode = chart(log, log.events, Screen(80, UNICODE)).plain

@@ -242,6 +242,10 @@ def test_states_and_intervals_show_their_kind_as_of_date_and_open_ends():
     fills = {k: [r.get("fill") for r in m.iter(f"{SVG}rect")] for k, m in marks.items()}
     assert fills["held"] == ["url(#fade-in-state)", None]
     assert fills["fund"] == [None, "url(#fade-out-state)"]
+    # a fade in the colour of its band: orange for a statement, a plan, a speculation
+    claims = make_log(event("vow", "../2018", "byd", kind="plan", according_to="wang-xing"))
+    (mark,) = svg(to_html(claims, claims.events, Filters())).iter(f"{SVG}a")
+    assert [r.get("fill") for r in mark.iter(f"{SVG}rect")] == ["url(#fade-in-claim)", None]
     assert marks["held"].get("class") == "state"
     assert marks["said"].get("class") == "claim"
     assert (

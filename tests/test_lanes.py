@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from cnblock.lanes import FADE, OTHERS, Axis, end_of, extent, lanes, pack, start_of, years_shown
+from cnblock.lanes import (
+    FADE,
+    OTHERS,
+    Axis,
+    end_of,
+    extent,
+    lanes,
+    margins,
+    pack,
+    start_of,
+    years_shown,
+)
 from cnblock.model import PartialDate
 
 from logs import LOG, event, make_log
@@ -80,6 +91,23 @@ def test_the_axis_maps_months_across_runs_and_breaks():
     assert axis.right == 100 + 24 + 5 + 12
     assert axis.breaks() == [126.5]
     assert axis.year_ticks() == [(2000, 100.0), (2001, 112.0), (2010, 129.0)]
+
+
+def test_the_axis_keeps_room_for_fades_past_its_first_and_last_year():
+    # an open end in the last year shown fades on past it, an unknown start before the first
+    log = make_log(event("open", "2020/..", "byd"), event("held", "../2018", "byd"))
+    known = [x for x in (extent(e) for e in log.events) if x is not None]
+    runs = years_shown(known)
+    assert runs == [(2018, 2020)]
+    assert margins(known, runs) == (FADE, FADE)
+    axis = Axis(runs, 12.0, 5.0, 100.0, lead=FADE, trail=FADE)
+    assert axis.x(2018 * 12) == 106.0  # the first year starts after the lead
+    assert axis.x(2018 * 12 - FADE) == 100.0  # where the fade in begins
+    assert axis.x(2021 * 12 + FADE) == axis.right == 106 + 36 + 6
+    assert axis.x(2030 * 12) == axis.right  # nothing beyond the trail
+    inside = make_log(event("open", "2019-01/..", "byd"), event("end", "2020", "byd"))
+    known = [x for x in (extent(e) for e in inside.events) if x is not None]
+    assert margins(known, years_shown(known)) == (0.0, 0.0)  # the fade ends in 2019
 
 
 def test_pack_puts_overlapping_spans_in_new_rows():
