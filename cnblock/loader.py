@@ -192,9 +192,15 @@ def _load(
     for path in paths:
         builder.begin_file()
         try:
-            text = drafts[path] if drafts and path in drafts else read_text(path)
-            # Each event becomes a record as soon as its mapping is read (builder.stream).
-            root, _ = parse(text, path, builder.stream, problems, keep=_read)
+            # Each event becomes a record as soon as its mapping is read (builder.stream). The
+            # text is not kept here: the parser lets it go once it has it in UTF-8.
+            root, _ = parse(
+                drafts[path] if drafts and path in drafts else read_text(path),
+                path,
+                builder.stream,
+                problems,
+                keep=_read,
+            )
         except DataError as exc:
             # a file that breaks off adds no records; the problems found before the break
             # have been reported already (they are as true as the break)

@@ -8,9 +8,11 @@ tags are refused where they stand, and nesting is capped without recursion.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from cnblock.errors import DataError, Location, Problem, ProblemSink
@@ -124,12 +126,19 @@ def _within(path: str, text: str, line: int, col: int) -> Location:
     return Location(path, line, min(col, len(lines[line - 1]) + 1))
 
 
-_UNREADABLE = re.compile(
-    "\r(?!\n)|[\x85\u2028\u2029]|[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
-"""What cnblock refuses anywhere in a data file: a carriage return not followed by a line
-feed, NEL, LS and PS (line breaks that YAML counts but editors count differently, so that
-every later position would be off), and every character YAML does not allow."""
+_UNREADABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]"
+"""What cnblock refuses anywhere in a data file: NEL, LS and PS (line breaks that YAML counts
+but editors count differently, so that every later position would be off), and every
+character YAML does not allow. One class of characters, so that the search is one quick scan.
+A carriage return not followed by a line feed is refused too (see _prescan)."""
+
+
+@functools.cache
+def _unreadable(with_cr: bool) -> re.Pattern[str]:
+    """_UNREADABLE, with a lone carriage return when the text holds any carriage return.
+    (Compiled when a file is first read: a cached run reads none.)"""
+    return re.compile("\r(?!\n)|" + _UNREADABLE if with_cr else _UNREADABLE)
+
 
 _BREAKS = {"\r": "a carriage return (CR)", "\x85": "NEL", "\u2028": "LS", "\u2029": "PS"}
 
@@ -137,7 +146,7 @@ _BREAKS = {"\r": "a carriage return (CR)", "\x85": "NEL", "\u2028": "LS", "\u202
 def _prescan(text: str, path: str) -> None:
     """DataError at the first character no position could be trusted past, if any. Found
     here rather than by the parser: libyaml counts its offset in bytes, not characters."""
-    found = _UNREADABLE.search(text)
+    found = _unreadable("\r" in text).search(text)
     if found is None:
         return
     char = found.group()
@@ -177,21 +186,108 @@ look at is not kept: memory then follows what is read, not what the file holds. 
 mapping inside a hollow one, or used as a key, is hollow without asking."""
 
 
+_EVENTS = {
+    "StreamStartEvent": ("start_mark", "end_mark", "encoding"),
+    "StreamEndEvent": ("start_mark", "end_mark"),
+    "DocumentStartEvent": ("start_mark", "end_mark", "explicit", "version", "tags"),
+    "DocumentEndEvent": ("start_mark", "end_mark", "explicit"),
+    "AliasEvent": ("anchor", "start_mark", "end_mark"),
+    "ScalarEvent": ("anchor", "tag", "implicit", "value", "start_mark", "end_mark", "style"),
+    "SequenceStartEvent": ("anchor", "tag", "implicit", "start_mark", "end_mark", "flow_style"),
+    "SequenceEndEvent": ("start_mark", "end_mark"),
+    "MappingStartEvent": ("anchor", "tag", "implicit", "start_mark", "end_mark", "flow_style"),
+    "MappingEndEvent": ("start_mark", "end_mark"),
+}
+"""PyYAML's events and the arguments each is made with, in order (yaml/events.py)."""
+
+
+class _Event(BaseException):
+    """A parser event as the arguments it was made with (`args`, in the order of _EVENTS).
+
+    libyaml's parser makes each event by calling PyYAML's event class with these arguments,
+    and that class's Python-level __init__ then sets them one by one: a third of the time of
+    reading a large file. While `parse` reads with it, the names it calls are this class's
+    kinds, which keep the arguments as they come (BaseException stores them in C). Events of
+    the pure-Python parser are copied into the same form."""
+
+    __slots__ = ()
+
+
+_KINDS: dict[str, type[_Event]] = {
+    name: type(name, (_Event,), {"__slots__": ()}) for name in _EVENTS
+}
+
+
+def _copied(event: Any) -> _Event | None:
+    """A PyYAML event in the reader's form (for the pure-Python parser)."""
+    if event is None:
+        return None
+    name = type(event).__name__
+    return _KINDS[name](*(getattr(event, field) for field in _EVENTS[name]))
+
+
+@contextlib.contextmanager
+def _kinds_in_place(module: Any) -> Iterator[None]:
+    """While inside, libyaml's binding (`module`, yaml._yaml) makes its events as _Events."""
+    saved = {name: getattr(module, name) for name in _EVENTS}
+    try:
+        for name in _EVENTS:
+            setattr(module, name, _KINDS[name])
+        yield
+    finally:
+        for name, kind in saved.items():
+            setattr(module, name, kind)
+
+
+def _same(mine: Any, theirs: Any) -> bool:
+    if hasattr(theirs, "line"):  # a mark: libyaml's have no equality
+        return bool(mine.line == theirs.line and mine.column == theirs.column)
+    return bool(mine == theirs)
+
+
 @functools.cache
-def _kinds() -> tuple[type[Any], type[Any], type[Any], type[Any], tuple[Any, ...], type[Any]]:
-    """PyYAML's event classes the reader tells apart: scalar, alias, the two starts, the
-    ends, document start."""
+def _binding() -> Any:
+    """libyaml's binding, if it makes its events through the names of its module with the
+    arguments in the order of _EVENTS (checked once, on a small document, against its events
+    made the usual way); else None, and the events are copied (_copied) instead."""
     import yaml
 
-    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-    return (
-        yaml.ScalarEvent,
-        yaml.AliasEvent,
-        yaml.SequenceStartEvent,
-        yaml.MappingStartEvent,
-        ends,
-        yaml.DocumentStartEvent,
+    module = sys.modules.get("yaml._yaml")
+    parser = getattr(yaml, "CSafeLoader", None)
+    if module is None or parser is None or any(not hasattr(module, n) for n in _EVENTS):
+        return None
+    sample = "a: [b, 'c']\nd: &e !t {f: g}\nh: *e\n"
+
+    def events() -> list[Any]:
+        loader = parser(sample)
+        try:
+            return list(iter(loader.get_event, None))
+        finally:
+            loader.dispose()
+
+    usual: list[Any] = [_copied(event) for event in events()]
+    with _kinds_in_place(module):
+        made = events()
+    agree = len(made) == len(usual) and all(
+        type(m) is type(u) and len(m.args) == len(u.args) and all(map(_same, m.args, u.args))
+        for m, u in zip(made, usual, strict=True)
     )
+    return module if agree else None
+
+
+@contextlib.contextmanager
+def _events(parser: Any, source: str | bytes) -> Iterator[Iterator[_Event]]:
+    """The events of `source` in the reader's form (_Event), from `parser`."""
+    import yaml
+
+    binding = _binding() if parser is getattr(yaml, "CSafeLoader", None) else None
+    with _kinds_in_place(binding) if binding is not None else contextlib.nullcontext():
+        loader = parser(source)
+        try:
+            get = loader.get_event
+            yield iter(get, None) if binding is not None else iter(lambda: _copied(get()), None)
+        finally:
+            loader.dispose()
 
 
 def parse(
@@ -219,13 +315,19 @@ def parse(
     # libyaml's parser is several times faster; where the pure one differs: README, "Checking
     # a data file" (syntax errors worded and placed differently; a tab in plain text)
     parser: Any = _Loader or getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = parser(text)
+    source: str | bytes = text
+    if parser is not yaml.SafeLoader:
+        # libyaml reads UTF-8, which it would make of the text anyway: made here, the text
+        # can go (for a caller that passed it without keeping it, as the loader does), and a
+        # large file is not held three times (text, UTF-8, records) at the peak of its load
+        source = text.encode("utf-8")
+        del text
     try:
-        tree.read(loader.get_event)
+        with _events(parser, source) as events:
+            tree.read(events)
     except yaml.YAMLError as exc:
+        text = source if isinstance(source, str) else source.decode("utf-8")
         raise DataError([Problem(_error_location(path, text, exc), _syntax_message(exc))]) from None
-    finally:
-        loader.dispose()
     return (tree.roots[0] if tree.roots else None), tree.problems
 
 
@@ -250,20 +352,24 @@ class _Tree:
         self.roots: list[Node] = []
         self.streamed: dict[int, str] = {}  # id() of the top-level lists handed over by item
 
-    def read(self, next_event: Callable[[], Any]) -> None:  # noqa: PLR0912 - the hot loop
+    def read(self, events: Iterator[_Event]) -> None:  # noqa: PLR0912 - the hot loop
         """Build the tree from the parser's events. The loop of a large load: the common
         cases (a scalar key or value in a mapping, an item of a list) are written out here,
         with names held locally; anything unusual goes to a method."""
         path, stack, streamed, attach = self.path, self.stack, self.streamed, self.attach
-        scalar_event, alias_event, seq_start, map_start, ends, document_start = _kinds()
-        for event in iter(next_event, None):
+        kinds = _KINDS
+        scalar_event, alias_event = kinds["ScalarEvent"], kinds["AliasEvent"]
+        seq_start, map_start = kinds["SequenceStartEvent"], kinds["MappingStartEvent"]
+        ends = (kinds["SequenceEndEvent"], kinds["MappingEndEvent"])
+        document_start = kinds["DocumentStartEvent"]
+        for event in events:
             kind = event.__class__
             if kind is scalar_event:
-                mark = event.start_mark
-                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
-                    self.refuse(event, Location(path, mark.line + 1, mark.column + 1))
+                anchor, tag, _, value, mark, _, style = event.args
+                if anchor is not None or (tag is not None and tag != "!"):
+                    self.refuse(anchor, tag, Location(path, mark.line + 1, mark.column + 1))
                 scalar = _new_scalar(  # libyaml's style is '' when plain, pure's None
-                    Scalar, (event.value, mark.line + 1, mark.column + 1, not event.style, path)
+                    Scalar, (value, mark.line + 1, mark.column + 1, not style, path)
                 )
                 parent = stack[-1] if stack else None
                 if parent.__class__ is Map:
@@ -286,29 +392,29 @@ class _Tree:
                     streamed.pop(id(ended), None)
                 attach(ended)
             elif kind is map_start or kind is seq_start:
-                mark = event.start_mark
+                anchor, tag, _, mark, _, _ = event.args
                 here = _new_location(Location, (path, mark.line + 1, mark.column + 1))
-                if event.anchor is not None or _explicit_tag(event):
-                    self.refuse(event, here)
+                if anchor is not None or (tag is not None and tag != "!"):
+                    self.refuse(anchor, tag, here)
                 self.start(kind is seq_start, here)
             elif kind is alias_event:
-                mark = event.start_mark
+                anchor, mark, _ = event.args
                 here = Location(path, mark.line + 1, mark.column + 1)
                 self.problem(
-                    Problem(here, f"aliases (*{event.anchor}) are not allowed; write the value out")
+                    Problem(here, f"aliases (*{anchor}) are not allowed; write the value out")
                 )
-                attach(Scalar(f"*{event.anchor}", here, plain=False))  # reported once, here
+                attach(Scalar(f"*{anchor}", here, plain=False))  # reported once, here
             elif kind is document_start and self.roots:
-                mark = event.start_mark
+                mark = event.args[0]
                 here = Location(path, mark.line + 1, mark.column + 1)
                 raise DataError([Problem(here, "only one YAML document is allowed in a file")])
 
-    def refuse(self, event: Any, here: Location) -> None:
-        """Report an anchor or a tag on a scalar or collection."""
-        if event.anchor is not None:
-            self.problem(Problem(here, f"anchors (&{event.anchor}) are not allowed"))
-        tag = _explicit_tag(event)
-        if tag:
+    def refuse(self, anchor: str | None, tag: str | None, here: Location) -> None:
+        """Report an anchor or a tag on a scalar or collection. (libyaml reports the
+        non-specific tag "!" on quoted scalars; that is not a user's tag.)"""
+        if anchor is not None:
+            self.problem(Problem(here, f"anchors (&{anchor}) are not allowed"))
+        if tag is not None and tag != "!":
             self.problem(Problem(here, f"tags ({tag}) are not allowed"))
 
     def start(self, is_seq: bool, here: Location) -> None:
@@ -375,10 +481,3 @@ class _Tree:
                 )
             else:
                 parent.items[key_node.value] = (key_node, node)
-
-
-def _explicit_tag(event: yaml.NodeEvent) -> str | None:
-    """The tag written on a scalar or collection, if any."""
-    tag: str | None = getattr(event, "tag", None)  # aliases and ends have none
-    # libyaml reports the non-specific tag "!" on quoted scalars; that is not a user's tag
-    return None if tag == "!" else tag

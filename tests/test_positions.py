@@ -56,3 +56,43 @@ def test_an_error_at_the_end_of_a_file_without_a_final_newline_is_on_its_last_li
     lines = text.split("\n")
     assert 1 <= line <= len(lines)
     assert 1 <= col <= len(lines[line - 1]) + 1
+
+
+def _plain(node):
+    """A node tree as plain values, positions included, to compare two readings."""
+    if isinstance(node, yamlnodes.Scalar):
+        return (node.value, node.loc, node.plain)
+    if isinstance(node, yamlnodes.Seq):
+        return (node.loc, [_plain(item) for item in node.items])
+    return (node.loc, {k: (key.loc, _plain(value)) for k, (key, value) in node.items.items()})
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="libyaml is not installed")
+def test_libyaml_events_are_taken_as_made_and_its_binding_is_left_as_found(monkeypatch):
+    """The reader has libyaml make its events as yamlnodes._Event (their arguments kept as
+    given, not set one by one); the binding's names are put back after, and where the binding
+    does not agree, events are copied instead, with the same tree and problems."""
+    import yaml._yaml as binding
+
+    before = {name: getattr(binding, name) for name in yamlnodes._EVENTS}
+    text = "a: [b, 'c', {d: 1}]\nd: &e !t {f: g}\nh: *e\nh: 2\n"
+    fast_root, fast_problems = yamlnodes.parse(text, "f.yaml")
+    assert {name: getattr(binding, name) for name in yamlnodes._EVENTS} == before
+    assert yamlnodes._binding() is binding
+    monkeypatch.setattr(yamlnodes, "_binding", lambda: None)
+    copied_root, copied_problems = yamlnodes.parse(text, "f.yaml")
+    assert _plain(copied_root) == _plain(fast_root)
+    assert copied_problems == fast_problems
+    assert [p.message for p in fast_problems] == [
+        "anchors (&e) are not allowed",
+        "tags (!t) are not allowed",
+        "aliases (*e) are not allowed; write the value out",
+        "duplicate key 'h' (first at line 3)",
+    ]
+
+
+def test_a_syntax_error_read_from_utf_8_is_placed_by_characters(parser):
+    """libyaml reads the text as UTF-8; its error is still placed on the text's characters."""
+    line, col, _ = problem("name: 比亚迪\nb: [c\nd: e\n")
+    assert line in (2, 3)
+    assert 1 <= col <= 6
