@@ -121,3 +121,63 @@ def test_a_command_without_help_has_an_empty_summary():
 
     assert helppage.summary(TyperCommand("bare")) == ""
     assert helppage.summary(TyperCommand("terse", short_help="Short.", help="Long.")) == "Short."
+
+
+def test_help_that_cannot_be_written_is_one_error_line_in_process(run, monkeypatch):
+    from cnblock.commands import streams
+    from cnblock.errors import OutputError
+
+    def full(text: str, data: bool = False) -> None:
+        raise OutputError("cannot write to standard output: no space left on device")
+
+    monkeypatch.setattr(streams, "write", full)
+    for args in (["--help"], ["source"], ["timeline", "-h"]):
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert (
+            result.stderr == "cnblock: cannot write to standard output: no space left on device\n"
+        )
+
+
+def test_a_page_leaves_out_hidden_options_and_a_command_may_have_no_help_option():
+    import typer
+    from typer.main import get_command
+    from typer.testing import CliRunner
+
+    app = typer.Typer(add_completion=False)
+
+    @app.command(cls=helppage.Command, add_help_option=False)
+    def quiet(
+        shown: bool = typer.Option(False, "--shown", help="In the page."),
+        secret: bool = typer.Option(False, "--secret", hidden=True),
+    ) -> None:
+        """Do little.
+
+        And more."""
+
+    command = get_command(app)
+    assert command.get_help_option(typer.Context(command)) is None
+    page = helppage.page(command, typer.Context(command, info_name="quiet"))
+    assert "│ --shown  In the page." in page, page
+    assert "--secret" not in page, page
+    assert " Do little.\n\n And more.\n" in page, page
+    assert CliRunner().invoke(app, ["--help"]).exit_code == 2  # no such option
+
+
+@pytest.mark.parametrize(
+    ("size", "width"), [(132, 132), (0, helppage.WIDTH), (None, helppage.WIDTH)]
+)
+def test_the_page_is_as_wide_as_the_terminal(monkeypatch, size, width):
+    class Terminal:
+        def fileno(self) -> int:
+            return 1
+
+    def terminal_size(fd: int) -> os.terminal_size:
+        if size is None:
+            raise OSError("not a terminal")
+        return os.terminal_size((size, 24))
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    monkeypatch.setattr(os, "get_terminal_size", terminal_size)
+    assert helppage.page_width() == width
