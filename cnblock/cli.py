@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
 import typer
@@ -21,7 +20,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 
 from cnblock import __version__
 from cnblock.commands import streams
-from cnblock.commands.common import State, console, write
+from cnblock.commands.common import State, Words, console, write
 from cnblock.commands.helppage import Group
 from cnblock.errors import CnblockError, DataError, DraftError, Terminated
 from cnblock.loader import LOCAL_FILE
@@ -220,11 +219,14 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     data: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--data",
             "-d",
             metavar="FILE",
+            # a plain word, not Typer's Path: that refuses an unreadable file as a usage error
+            # (exit 2, before any command); the loader reports it at FILE:1:1, as for any file
+            click_type=Words(files=True),
             help="Your own data file, loaded on top of the shipped log; repeat for several."
             f" Default: $CNBLOCK_DATA, else ./{LOCAL_FILE} if there is one.",
         ),
@@ -286,7 +288,7 @@ def main_options(
 ) -> None:
     """Explore how Chinese companies and institutions took up blockchain, event by cited event."""
     ctx.obj = State(
-        [str(p) for p in data or []],
+        list(data or []),
         shipped=not no_shipped,
         color=color.value,
         ascii=ascii,

@@ -56,10 +56,20 @@ MAX_ENV = "CNBLOCK_MAX_MIB"
 
 
 def max_bytes() -> int:
-    """The size cap of a data file: $CNBLOCK_MAX_MIB MiB when that is a whole number, else
-    MAX_BYTES."""
-    value = os.environ.get(MAX_ENV, "").strip()
-    return int(value) * 1024 * 1024 if value.isascii() and value.isdigit() else MAX_BYTES
+    """The size cap of a data file: $CNBLOCK_MAX_MIB MiB when that is set, else MAX_BYTES;
+    UsageError when it is set to anything but a whole number of MiB from 1."""
+    setting = os.environ.get(MAX_ENV, "")
+    value = setting.strip()
+    if not value:
+        return MAX_BYTES
+    if not (value.isascii() and value.isdigit() and len(value) < 8 and int(value) > 0):
+        from cnblock.errors import UsageError
+
+        raise UsageError(
+            f"{MAX_ENV}={setting!r} is not a size: give a whole number of MiB (1 or more),"
+            " or unset it"
+        )
+    return int(value) * 1024 * 1024
 
 
 SUGGESTIONS = 20
@@ -110,18 +120,32 @@ def user_files(explicit: list[str] | None = None) -> list[str]:
     return [LOCAL_FILE] if os.path.isfile(LOCAL_FILE) else []
 
 
-def data_files(explicit: list[str] | None = None, shipped: bool = True) -> list[str]:
+def data_files(
+    explicit: list[str] | None = None,
+    shipped: bool = True,
+    repeats: list[tuple[str, str]] | None = None,
+) -> list[str]:
     """The files to load, in order: the shipped log (unless not `shipped`), then the user's
-    files (see `user_files`). A file named twice, under any spelling, is loaded once."""
+    files (see `user_files`). A file named twice, under any spelling (a link to it too), is
+    loaded once; each later naming goes to `repeats` as (that name, the name loaded)."""
     paths = ([str(default_data_file())] if shipped else []) + user_files(explicit)
-    seen: set[str] = set()
-    unique = []
+    seen: dict[str, str] = {}
     for path in paths:
         key = os.path.normcase(os.path.realpath(path))
         if key not in seen:
-            seen.add(key)
-            unique.append(path)
-    return unique
+            seen[key] = path
+        elif repeats is not None:
+            repeats.append((path, seen[key]))
+    return list(seen.values())
+
+
+def repeat_note(again: str, loaded: str) -> str:
+    """What to say of a file named twice (see `data_files`)."""
+    if is_shipped(loaded):
+        return f"{again} is the shipped log, loaded already; it is read once"
+    if again == loaded:
+        return f"{loaded} is named twice; it is read once"
+    return f"{again} is {loaded}, named already; it is read once"
 
 
 def is_shipped(path: str) -> bool:
@@ -136,7 +160,9 @@ def describe_files(paths: list[str]) -> str:
 
 def read_text(path: str) -> str:
     """A data file's text, or a DataError naming the file when it cannot be one."""
-    return texts.decode(texts.read_bytes(path, max_bytes(), "a data file"), path)
+    limit = max_bytes()
+    larger = f"{MAX_ENV}=N allows N MiB"
+    return texts.decode(texts.read_bytes(path, limit, "a data file", larger=larger), path)
 
 
 def source_lines(path: str) -> Sequence[str] | None:

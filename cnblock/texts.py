@@ -50,13 +50,17 @@ _CHUNK = 1 << 20
 
 
 def read_bytes(
-    path: str, limit: int, what: str, each: Callable[[bytes], object] | None = None
+    path: str,
+    limit: int,
+    what: str,
+    each: Callable[[bytes], object] | None = None,
+    larger: str = "",
 ) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, each chunk handed to `each` as it
     is read (a hash, say); a DataError naming `path` (as 'a data file', 'a text': `what`) when
-    it cannot be one. The file is opened without blocking and checked through its descriptor,
-    so that a FIFO, a device or a link to one cannot block, run forever or be swapped in
-    after the check."""
+    it cannot be one (`larger`: how to allow a larger file, said when it is too large). The
+    file is opened without blocking and checked through its descriptor, so that a FIFO, a
+    device or a link to one cannot block, run forever or be swapped in after the check."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
@@ -72,7 +76,7 @@ def read_bytes(
         if not stat.S_ISREG(info.st_mode):
             raise _fail(path, "is not a regular file")
         if info.st_size > limit:
-            raise _fail(path, f"is {info.st_size:,} bytes; {what} may have at most {limit:,}")
+            raise _fail(path, f"is {info.st_size:,} bytes; {_at_most(what, limit, larger)}")
     except BaseException:
         os.close(fd)
         raise
@@ -82,13 +86,18 @@ def read_bytes(
             while chunk := handle.read(_CHUNK):
                 size += len(chunk)
                 if size > limit:  # it grew since it was measured
-                    raise _fail(path, f"is over {limit:,} bytes; {what} may have at most {limit:,}")
+                    raise _fail(path, f"is over {limit:,} bytes; {_at_most(what, limit, larger)}")
                 if each is not None:
                     each(chunk)
                 chunks.append(chunk)
         except OSError as exc:
             raise _fail(path, f"cannot read: {exc.strerror}") from None
     return b"".join(chunks)
+
+
+def _at_most(what: str, limit: int, larger: str) -> str:
+    mib = f" ({limit / 1024 / 1024:,.0f} MiB)" if limit >= 1024 * 1024 else ""
+    return f"{what} may have at most {limit:,} bytes{mib}" + (f"; {larger}" if larger else "")
 
 
 def decode(raw: bytes, path: str) -> str:

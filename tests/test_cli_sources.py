@@ -133,7 +133,7 @@ def test_a_broken_target_file_is_reported_where_it_is_broken(run, here):
         ),
         (
             lambda p: p.write_bytes(b"x" * (50 * 1024 * 1024)),
-            "cnblock: hostile: is 52,428,800 bytes; a text may have at most 8,388,608\n",
+            "cnblock: hostile: is 52,428,800 bytes; a text may have at most 8,388,608 bytes (8 MiB)\n",
         ),
         (lambda p: None, "cnblock: hostile: no such file\n"),
     ],
@@ -264,7 +264,7 @@ def test_a_hostile_text_is_shown_escaped(run, here):
         ),
         (
             lambda p: p.write_bytes(b"x" * (50 * 1024 * 1024)),
-            "cnblock: cannot show mine: article.txt: is 52,428,800 bytes; a text may have at most 8,388,608\n",
+            "cnblock: cannot show mine: article.txt: is 52,428,800 bytes; a text may have at most 8,388,608 bytes (8 MiB)\n",
         ),
     ],
     ids=["directory", "50MB"],

@@ -7,11 +7,14 @@ import contextlib
 import os
 import time
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
 from cnblock import loader, render, suggest, yamlnodes
 from cnblock.errors import MAX_PROBLEMS, DataError, Location, Problem
+
+VALID = Path(__file__).parent / "data" / "valid.yaml"
 
 
 def _seconds(function, *args) -> float:
@@ -220,3 +223,44 @@ def test_a_file_of_duplicate_keys_loads_in_linear_time_and_bounded_memory(tmp_pa
     finally:
         tracemalloc.stop()
     assert peak < 10 * large.stat().st_size, peak
+
+
+@pytest.mark.parametrize(
+    ("setting", "note"),
+    [
+        ("ev.yaml:ev.yaml", "ev.yaml is named twice; it is read once"),
+        ("./ev.yaml:{tmp}/ev.yaml", "{tmp}/ev.yaml is ./ev.yaml, named already; it is read once"),
+        ("ev.yaml:link.yaml", "link.yaml is ev.yaml, named already; it is read once"),
+    ],
+)
+def test_a_file_named_twice_is_read_once_and_said_so(run, monkeypatch, tmp_path, setting, note):
+    """Regression: CNBLOCK_DATA=ev.yaml:ev.yaml reported 123 duplicates pointing at
+    themselves; then it was read once, silently. Now one note says so."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ev.yaml").write_text(VALID.read_text("utf-8"), "utf-8")
+    (tmp_path / "link.yaml").symlink_to("ev.yaml")
+    monkeypatch.setenv("CNBLOCK_DATA", setting.format(tmp=tmp_path))
+    result = run("--no-shipped", "validate")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"note: {note.format(tmp=tmp_path)}\n"
+    assert result.stdout.startswith("ok: ")
+    assert "1 event," in result.stdout
+
+
+def test_the_shipped_log_named_again_is_read_once_and_said_so(run):
+    shipped = str(loader.default_data_file())
+    result = run("--data", shipped, "companies")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"note: {shipped} is the shipped log, loaded already; it is read once\n"
+
+
+@pytest.mark.parametrize("command", ["timeline", "validate"])
+def test_a_size_cap_that_is_not_a_number_stops_the_command(run, monkeypatch, command):
+    monkeypatch.setenv("CNBLOCK_MAX_MIB", "1.5")
+    monkeypatch.setenv("CNBLOCK_CACHE", "0")  # a cached log would not read the file at all
+    result = run(command)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "cnblock: CNBLOCK_MAX_MIB='1.5' is not a size: give a whole number of MiB (1 or more),"
+        " or unset it\n"
+    )

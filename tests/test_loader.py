@@ -206,7 +206,10 @@ def test_a_huge_file_is_refused_before_reading(tmp_path):
         handle.truncate(loader.MAX_BYTES + 1)  # sparse: costs no disk
     ((line, col, message),) = problems_of(path)
     assert (line, col) == (1, 1)
-    assert message.startswith("is 134,217,729 bytes; a data file may have at most 134,217,728")
+    assert message == (
+        "is 134,217,729 bytes; a data file may have at most 134,217,728 bytes (128 MiB);"
+        " CNBLOCK_MAX_MIB=N allows N MiB"
+    )
 
 
 def test_the_size_cap_can_be_set_in_mib(tmp_path, monkeypatch):
@@ -215,11 +218,25 @@ def test_the_size_cap_can_be_set_in_mib(tmp_path, monkeypatch):
     monkeypatch.setenv("CNBLOCK_MAX_MIB", "1")
     with pytest.raises(DataError) as caught:
         loader.read_text(str(path))
-    assert caught.value.problems[0].message.endswith("at most 1,048,576")
-    monkeypatch.setenv("CNBLOCK_MAX_MIB", "2")
+    assert "at most 1,048,576 bytes (1 MiB);" in caught.value.problems[0].message
+    monkeypatch.setenv("CNBLOCK_MAX_MIB", " 2 ")
     assert loader.read_text(str(path)).startswith("schema: 1")
-    monkeypatch.setenv("CNBLOCK_MAX_MIB", "lots")  # not a number: the default
+    monkeypatch.setenv("CNBLOCK_MAX_MIB", "")
     assert loader.max_bytes() == loader.MAX_BYTES
+
+
+@pytest.mark.parametrize("setting", ["lots", "1.5", "0", "-3", "12MiB", "１", "9" * 40])
+def test_a_size_cap_that_is_not_a_whole_number_of_mib_is_a_usage_error(monkeypatch, setting):
+    """Regression: CNBLOCK_MAX_MIB=1.5 (or lots) was silently ignored: the default cap."""
+    from cnblock.errors import UsageError
+
+    monkeypatch.setenv("CNBLOCK_MAX_MIB", setting)
+    with pytest.raises(UsageError) as caught:
+        loader.max_bytes()
+    assert str(caught.value) == (
+        f"CNBLOCK_MAX_MIB={setting!r} is not a size: give a whole number of MiB (1 or more),"
+        " or unset it"
+    )
 
 
 def test_an_alias_bomb_is_refused_without_expanding(tmp_path):
@@ -318,7 +335,9 @@ def test_the_size_cap_admits_a_file_of_exactly_the_cap(tmp_path, monkeypatch):
     path.write_text("schema: 1\n" + "#" * 54 + "\n", "utf-8")
     with pytest.raises(DataError) as caught:
         loader.read_text(str(path))
-    assert caught.value.problems[0].message == "is 65 bytes; a data file may have at most 64"
+    assert caught.value.problems[0].message == (
+        "is 65 bytes; a data file may have at most 64 bytes; CNBLOCK_MAX_MIB=N allows N MiB"
+    )
 
 
 def test_a_path_through_a_file_cannot_be_read(tmp_path):

@@ -243,7 +243,10 @@ def test_a_huge_text_is_refused_by_its_size_before_it_is_read(shipped, texts_cop
     started = time.perf_counter()
     message = _seed_problem(shipped, texts_copy)
     assert time.perf_counter() - started < 1.0  # the cap is checked before reading anything
-    assert message == f"{target}: is 3,221,225,472 bytes; a text may have at most 8,388,608"
+    assert (
+        message
+        == f"{target}: is 3,221,225,472 bytes; a text may have at most 8,388,608 bytes (8 MiB)"
+    )
 
 
 def test_a_text_is_hashed_as_it_is_read(shipped, seeds, monkeypatch):

@@ -50,13 +50,19 @@ class State:
         self.ascii = ascii
         self.pager = pager
         self.log: EventLog | None = None
+        self.noted: set[tuple[str, str]] = set()
 
     def files(self, named: list[str] | None = None) -> list[str]:
         """The files to load: the shipped log unless --no-shipped, then `named` or the user's
         files; UsageError when that leaves nothing."""
         from cnblock.errors import UsageError
 
-        paths = loader.data_files(named or self.data, shipped=self.shipped)
+        repeats: list[tuple[str, str]] = []
+        paths = loader.data_files(named or self.data, shipped=self.shipped, repeats=repeats)
+        for again, loaded in repeats:  # said once a process, however often files() is asked
+            if (again, loaded) not in self.noted:
+                self.noted.add((again, loaded))
+                sys.stderr.write(f"note: {printable(loader.repeat_note(again, loaded))}\n")
         if not paths:
             raise UsageError(
                 f"--no-shipped leaves nothing to load: name a file with --data"
