@@ -123,7 +123,7 @@ def test_reading_a_text_refuses_what_is_not_one(tmp_path):
     big.write_bytes(b"x" * 11)
     with pytest.raises(DataError) as caught:
         texts.read_bytes(str(big), 10, "a text")
-    assert caught.value.problems[0].message == "is 11 bytes; a text may have at most 10"
+    assert caught.value.problems[0].message == "is 11 bytes; a text may have at most 10 bytes"
     with pytest.raises(DataError) as caught:
         texts.decode(b"ok\nab\xff", "x.txt")
     assert caught.value.problems[0][1:] == ("is not valid UTF-8 (byte 0xff)",)
