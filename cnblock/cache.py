@@ -12,20 +12,29 @@ was made from is unchanged:
 - the folder is the user's own and private (0700), the file the user's own; anything damaged,
   foreign or of another form is ignored, and the cache rebuilt.
 
-It is written atomically (a temporary file renamed over the old one). Positions (`where`) are
-kept, packed, and unpacked only when something asks for one. `validate` never uses the cache.
+It is written atomically (a temporary file renamed over the old one). `validate` never uses
+the cache.
+
+The file: the length of the header; the header (marshalled: what the cache was made from,
+the sources, entities and technologies, the events' keys (model.EventKeys) and where each
+event's bytes end); each event's own marshalled row; the positions (`where`) of every record,
+packed, unpacked only when something asks for one. It is mapped, not read: a filtered command
+(`read` with `pick`, see query.candidates) builds only the events its keys pick, and touches
+only their pages. A damaged event is found when it is read, and the cache is then ignored.
 """
 
 from __future__ import annotations
 
 import contextlib
 import marshal
+import mmap
 import os
 import stat
 import sys
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +44,16 @@ from cnblock.model import (
     Citation,
     Entity,
     Event,
+    EventKeys,
     EventLog,
     Source,
     Technology,
+    event_keys,
     parse_when,
 )
 
 CACHE_ENV = "CNBLOCK_CACHE"
-FORM = 3
+FORM = 4
 """The layout of the cache file; bumped when it changes."""
 RACY_NS = 3_000_000_000
 """A data file whose mtime or ctime is this close to the writing of the cache is also compared
@@ -50,7 +61,7 @@ by content: file systems stamp times by clock tick, so a change of the same size
 tick leaves size and times alone."""
 
 _DATES = frozenset({"date", "as_of", "published"})
-_CHUNK = 2048  # events a marshalled chunk
+_SAMPLE = 2048  # events whose round trip is checked before a cache is kept
 _RECORDS = (Source, Entity, Technology, Citation, Event)
 
 
@@ -83,7 +94,7 @@ def _code() -> tuple[Any, ...]:
                 info = entry.stat()
                 modules.append((entry.name, info.st_size, info.st_mtime_ns))
     layouts = tuple(r._fields for r in _RECORDS)
-    return (FORM, __version__, sys.version_info[:2], layouts, tuple(sorted(modules)))
+    return (FORM, __version__, sys.version_info[:2], sys.byteorder, layouts, tuple(sorted(modules)))
 
 
 def _stats(paths: list[str]) -> tuple[tuple[Any, ...], ...] | None:
@@ -137,25 +148,51 @@ def _private_folder(path: Path, create: bool) -> bool:
     return stat.S_ISDIR(info.st_mode) and mine and info.st_mode & 0o077 == 0
 
 
-def read(paths: list[str]) -> EventLog | None:
-    """The cached log of `paths`, or None when there is none that can be trusted."""
+def read(
+    paths: list[str],
+    pick: Callable[[EventLog, EventKeys], Iterable[int] | None] | None = None,
+) -> EventLog | None:
+    """The cached log of `paths`, or None when there is none that can be trusted.
+
+    `pick`: given the log's records (its events left out) and the events' keys, the places of
+    the only events to read (None: all of them); the log returned then holds just those
+    events. Its errors (an unknown name) are the caller's, not the cache's."""
+    opened = _open(paths)
+    if opened is None:
+        return None
+    places = None if pick is None else pick(opened.log, opened.keys)
+    try:
+        return opened.log._replace(events=opened.events(places))
+    except Exception:  # a damaged event is found only when it is read: the cache is ignored
+        return None
+
+
+def _open(paths: list[str]) -> _Opened | None:
     data = _own_bytes(_file_for(paths))
     if data is None:
         return None
     try:
-        form, code, stats, written, crcs, payload = marshal.loads(data)
+        view = memoryview(data)
+        size = int.from_bytes(view[:8], "little")
+        form, code, stats, written, crcs, body = marshal.loads(view[8 : 8 + size])
         if form != FORM or code != _code() or stats != _stats(paths):
             return None
         for (path, *_rest, mtime, ctime, _ino, _dev), crc in zip(stats, crcs, strict=True):
             if written - max(mtime, ctime) < RACY_NS and _crc(path) != crc:
                 return None
-        return _decode(payload, tuple(paths))
+        rest = view[8 + size :]
+        events_size, positions_size = body[-2:]
+        if events_size + positions_size != len(rest):
+            return None  # cut short, or longer than it says
+        return _Opened(body, rest[:events_size], rest[events_size:], tuple(paths))
     except Exception:  # a damaged or foreign cache is ignored, whatever it holds
         return None
 
 
-def _own_bytes(target: Path) -> bytes | None:
-    """The bytes of a regular file of this user's in a private folder of this user's."""
+def _own_bytes(target: Path) -> mmap.mmap | None:
+    """The bytes of a regular file of this user's in a private folder of this user's, mapped
+    rather than read: a query reads only the pages of the events it picks. (The file is never
+    changed in place, only replaced, so the mapping keeps the bytes it was opened with.)"""
     if not _private_folder(target.parent, create=False):
         return None
     try:
@@ -167,9 +204,8 @@ def _own_bytes(target: Path) -> bytes | None:
         mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
         if not (stat.S_ISREG(info.st_mode) and mine):
             return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    except OSError:
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
         return None
     finally:
         os.close(fd)
@@ -184,23 +220,27 @@ def write(paths: list[str], log: EventLog) -> bool:
     if stats is None or not _private_folder(target.parent, create=True):
         return False
     try:
-        payload = _encode(log)
-        # Something that does not survive the round trip means no cache. The first chunk of
-        # events stands for the rest (checking all would hold two copies of a large log).
-        sample = (*payload[:4], payload[4][:1], payload[5])
-        if _decode(sample, log.files) != log._replace(events=log.events[:_CHUNK]):
+        body, events, positions = _encode(log)
+        # Something that does not survive the round trip means no cache. The first events
+        # stand for the rest (checking all would hold two copies of a large log).
+        rows = memoryview(b"".join(events[:_SAMPLE]))
+        sample = _Opened(body, rows, memoryview(positions), log.files)
+        if (
+            sample.log != log._replace(events=())
+            or sample.events(range(min(_SAMPLE, len(events)))) != log.events[:_SAMPLE]
+        ):
             return False
         crcs = tuple(_crc(p) for p in paths)
         if None in crcs or _stats(paths) != stats:
             return False
-        data = marshal.dumps((FORM, _code(), stats, time.time_ns(), crcs, payload))
+        header = marshal.dumps((FORM, _code(), stats, time.time_ns(), crcs, body))
     except (ValueError, TypeError):
         return False
-    return _replace(target, data)
+    return _replace(target, [len(header).to_bytes(8, "little"), header, *events, positions])
 
 
-def _replace(target: Path, data: bytes) -> bool:
-    """Write `data` to a temporary file beside `target` and rename it over `target`."""
+def _replace(target: Path, parts: list[bytes]) -> bool:
+    """Write `parts` to a temporary file beside `target` and rename it over `target`."""
     import tempfile
 
     try:
@@ -209,7 +249,7 @@ def _replace(target: Path, data: bytes) -> bool:
         return False
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(parts)
         os.replace(temporary, target)
     except OSError:
         with contextlib.suppress(OSError):
@@ -226,7 +266,7 @@ class _Store:
 
     __slots__ = ("_blob", "_paths", "_rows")
 
-    def __init__(self, paths: tuple[str, ...], blob: bytes):
+    def __init__(self, paths: tuple[str, ...], blob: bytes | memoryview):
         self._paths, self._blob = paths, blob
         self._rows: tuple[tuple[Any, ...], ...] | None = None
 
@@ -301,66 +341,101 @@ class _Packer:
         return strings.setdefault(value, value) if isinstance(value, str) else value
 
 
-def _encode(log: EventLog) -> tuple[Any, ...]:
+def _encode(log: EventLog) -> tuple[tuple[Any, ...], list[bytes], bytes]:
+    """The header's part of the log (records, keys, where each event is), each event's own
+    marshalled row, and the positions."""
     packer = _Packer()
-    sections = [
+    small = [
         tuple(packer.plain(r) for r in records)
-        for records in (
-            log.sources.values(),
-            log.entities.values(),
-            log.technologies.values(),
-            log.events,
-        )
+        for records in (log.sources.values(), log.entities.values(), log.technologies.values())
     ]
-    *small, events = sections
-    # The events in marshalled chunks: read back one chunk at a time, so that the plain rows of
-    # every event and the records made of them never all exist at once.
-    chunks = tuple(marshal.dumps(events[i : i + _CHUNK]) for i in range(0, len(events), _CHUNK))
-    return (tuple(packer.files), *small, chunks, marshal.dumps(tuple(packer.positions)))
+    # Each event apart, so that a query reads only the events its keys pick.
+    events = [marshal.dumps(packer.plain(e)) for e in log.events]
+    ends = array("q", [0])
+    for blob in events:
+        ends.append(ends[-1] + len(blob))
+    keys = event_keys(log.events)
+    plain_keys = (
+        keys.total,
+        *({k: array("i", v).tobytes() for k, v in by.items()} for by in keys[1:5]),
+        array("i", keys.first).tobytes(),
+        array("i", keys.last).tobytes(),
+    )
+    positions = marshal.dumps(tuple(packer.positions))
+    body = (tuple(packer.files), *small, plain_keys, ends.tobytes(), ends[-1], len(positions))
+    return body, events, positions
 
 
-def _decode(payload: tuple[Any, ...], files: tuple[str, ...]) -> EventLog:
-    paths, sources, entities, technologies, chunks, blob = payload
-    store = _Store(paths, blob)
-    dates: dict[str, Any] = {}
+def _ints(data: bytes, code: str = "i") -> array[int]:
+    found = array(code)
+    found.frombytes(data)
+    return found
 
-    def when(text: str | None) -> Any:
+
+class _Opened:
+    """A cache file's records, built at once (they are few), and its events, each built only
+    when asked for."""
+
+    def __init__(
+        self, body: tuple[Any, ...], rows: memoryview, positions: memoryview, files: tuple[str, ...]
+    ):
+        paths, sources, entities, technologies, plain_keys, ends, *_sizes = body
+        self._ends = _ints(ends, "q")
+        count = plain_keys[0]
+        if len(self._ends) != count + 1:
+            raise ValueError("places for another number of events")
+        self._rows = rows
+        self._store = _Store(paths, positions)
+        self._dates: dict[str, Any] = {}
+        entity, technology, source, kind = (
+            {k: _ints(v) for k, v in by.items()} for by in plain_keys[1:5]
+        )
+        first, last = _ints(plain_keys[5]), _ints(plain_keys[6])
+        self.keys = EventKeys(count, entity, technology, source, kind, first, last)
+        if not len(self.keys.first) == len(self.keys.last) == count:
+            raise ValueError("keys for another number of events")
+        self.log = EventLog(
+            self._records(Source, sources),
+            self._records(Entity, entities),
+            self._records(Technology, technologies),
+            (),
+            files,
+        )
+
+    def _when(self, text: str | None) -> Any:
         if text is None:
             return None
-        found = dates.get(text)
+        found = self._dates.get(text)
         if found is None:
-            found = dates[text] = parse_when(text)
+            found = self._dates[text] = parse_when(text)
         return found
 
-    def records(kind: Any, rows: tuple[tuple[Any, ...], ...]) -> dict[str, Any]:
+    def _records(self, kind: Any, rows: tuple[tuple[Any, ...], ...]) -> dict[str, Any]:
         date_at = [i for i, name in enumerate(kind._fields) if name in _DATES]
         out = {}
         for row in rows:
             values = list(row)
             for i in date_at:
-                values[i] = when(values[i])
-            values[-1] = Positions(store, values[-1])
+                values[i] = self._when(values[i])
+            values[-1] = Positions(self._store, values[-1])
             record = kind._make(values)
             out[record.id] = record
         return out
 
-    new = tuple.__new__
-    fields = Event._fields
-    at_date, at_as_of, at_sources = (fields.index(n) for n in ("date", "as_of", "sources"))
-    built = []
-    for row in (row for chunk in chunks for row in marshal.loads(chunk)):
-        values = list(row)
-        values[at_date] = when(values[at_date])
-        values[at_as_of] = when(values[at_as_of])
-        values[at_sources] = tuple(
-            new(Citation, (*c[:-1], Positions(store, c[-1]))) for c in values[at_sources]
-        )
-        values[-1] = Positions(store, values[-1])
-        built.append(new(Event, values))
-    return EventLog(
-        records(Source, sources),
-        records(Entity, entities),
-        records(Technology, technologies),
-        tuple(built),
-        files,
-    )
+    def events(self, places: Iterable[int] | None = None) -> tuple[Event, ...]:
+        """The events at `places` (every event when None), in that order."""
+        new, loads, when, store = tuple.__new__, marshal.loads, self._when, self._store
+        fields = Event._fields
+        at_date, at_as_of, at_sources = (fields.index(n) for n in ("date", "as_of", "sources"))
+        rows, ends = self._rows, self._ends
+        built = []
+        for at in range(len(ends) - 1) if places is None else places:
+            values = list(loads(rows[ends[at] : ends[at + 1]]))
+            values[at_date] = when(values[at_date])
+            values[at_as_of] = when(values[at_as_of])
+            values[at_sources] = tuple(
+                new(Citation, (*c[:-1], Positions(store, c[-1]))) for c in values[at_sources]
+            )
+            values[-1] = Positions(store, values[-1])
+            built.append(new(Event, values))
+        return tuple(built)

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from array import array
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from cnblock.model import (
     Citation,
     Entity,
     Event,
+    EventKeys,
     EventLog,
     Interval,
     PartialDate,
@@ -179,6 +180,7 @@ def load(
     freeze: bool = False,
     cached: bool = False,
     on_problem: ProblemSink | None = None,
+    pick: Callable[[EventLog, EventKeys], Iterable[int] | None] | None = None,
 ) -> EventLog:
     """Load and merge data files; raise DataError if any of them has a problem.
     `drafts` gives, by path, a text to read instead of the file (a change not yet written).
@@ -190,6 +192,8 @@ def load(
     time of a large load). `freeze`: leave the loaded records out of every later collection
     too (gc.freeze), for a process that keeps the log until it ends, as a command does.
     `cached`: use (and keep) the derived copy of cnblock.cache when the files are unchanged.
+    `pick`: with `cached`, the events to read from the cache (see cache.read); the log then
+    holds only those events. Without a usable cache every event is loaded.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -198,7 +202,7 @@ def load(
             return _load(paths, drafts, on_problem)
         from cnblock import cache
 
-        log = cache.read(paths)
+        log = cache.read(paths, pick)
         if log is None:
             log = _load(paths, None, None)
             cache.write(paths, log)

@@ -8,7 +8,7 @@ its ordering is not a tuple's.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -327,6 +327,49 @@ class EventLog(NamedTuple):
 
     def event_technologies(self, event: Event) -> list[Technology]:
         return [self.technologies[i] for i in event.technologies]
+
+
+def day_number(day: tuple[int, int, int]) -> int:
+    """A (year, month, day) as one integer that sorts as the tuple does: 20180931."""
+    year, month, date = day
+    return year * 10000 + month * 100 + date
+
+
+class EventKeys(NamedTuple):
+    """What a filter can be decided on without the events themselves, by an event's place in
+    the log's date order: the events naming each entity, technology, source and kind, and the
+    first and last day of each event's known extent as day numbers (-1 when it has none).
+    `query.candidates` picks, from these, the events a query could match."""
+
+    total: int
+    by_entity: Mapping[str, Sequence[int]]
+    by_technology: Mapping[str, Sequence[int]]
+    by_source: Mapping[str, Sequence[int]]
+    by_kind: Mapping[str, Sequence[int]]
+    first: Sequence[int]
+    last: Sequence[int]
+
+
+def event_keys(events: Sequence[Event]) -> EventKeys:
+    """The keys of `events` (see EventKeys)."""
+    by_entity: dict[str, list[int]] = {}
+    by_technology: dict[str, list[int]] = {}
+    by_source: dict[str, list[int]] = {}
+    by_kind: dict[str, list[int]] = {}
+    first, last = [], []
+    for at, event in enumerate(events):
+        for name in event.entities:
+            by_entity.setdefault(name, []).append(at)
+        for name in event.technologies:
+            by_technology.setdefault(name, []).append(at)
+        for name in dict.fromkeys(c.source for c in event.sources):
+            by_source.setdefault(name, []).append(at)
+        by_kind.setdefault(event.kind, []).append(at)
+        start, end = event.known_start(), event.known_end()
+        known = start is not None and end is not None
+        first.append(day_number(start.first_day()) if start is not None and known else -1)
+        last.append(day_number(end.last_day()) if end is not None and known else -1)
+    return EventKeys(len(events), by_entity, by_technology, by_source, by_kind, first, last)
 
 
 # Set after the classes are made (type checkers allow only fields and methods in a NamedTuple's

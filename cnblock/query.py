@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol, TypeVar
 
 from cnblock.errors import UsageError
-from cnblock.model import EVENT_KINDS, Entity, Event, EventLog, PartialDate, Technology
+from cnblock.model import (
+    EVENT_KINDS,
+    Entity,
+    Event,
+    EventKeys,
+    EventLog,
+    PartialDate,
+    Technology,
+    day_number,
+)
 from cnblock.suggest import did_you_mean, did_you_mean_titled
 from cnblock.text import printable
 
@@ -160,6 +169,56 @@ def select(log: EventLog, filters: Filters) -> list[Event]:
     """The events of the log that match every kind of filter given, in date order."""
     keep = matcher(log, filters)
     return [event for event in log.events if keep(event)]
+
+
+def candidates(log: EventLog, filters: Filters, keys: EventKeys) -> list[int] | None:
+    """The places (in date order) of the events that `filters` could match, decided on the
+    keys alone; None when the keys cannot narrow them (no filters, or only --grep).
+
+    Every event `select` would keep is among them (tests/test_query.py checks it for every
+    filter), so that `select` over just these events answers as over the whole log: only the
+    records of `log` are read (to resolve names), never its events. The same UsageError as
+    `matcher` for an unknown name."""
+    matcher(log, filters)  # its errors, in its order
+    chosen: set[int] | None = None
+
+    def narrow(postings: Mapping[str, Sequence[int]], wanted: Iterable[str]) -> None:
+        nonlocal chosen
+        found: set[int] = set()
+        for name in wanted:
+            found.update(postings.get(name, ()))
+        chosen = found if chosen is None else chosen & found
+
+    if filters.company:
+        narrow(keys.by_entity, _resolve("company", filters.company, organisations(log)))
+    if filters.person:
+        narrow(keys.by_entity, _resolve("person", filters.person, people(log)))
+    if filters.tech:
+        techs = _resolve("technology", filters.tech, list(log.technologies.values()))
+        narrow(keys.by_technology, techs)
+    if filters.source:
+        narrow(keys.by_source, filters.source)
+    if filters.kind:
+        narrow(keys.by_kind, filters.kind)
+    bounds = [parse_year_range(y) for y in filters.year]
+    since, until = parse_bound("--since", filters.since), parse_bound("--until", filters.until)
+    if chosen is None and not bounds and not (since or until):
+        return None
+    places: Iterable[int] = range(keys.total) if chosen is None else sorted(chosen)
+    first, last = keys.first, keys.last
+
+    def meets(at: int, low: PartialDate | None, high: PartialDate | None) -> bool:
+        # Event.overlaps on day numbers; -1: no known extent, which meets no date filter
+        return first[at] >= 0 and (
+            (low is None or last[at] >= day_number(low.first_day()))
+            and (high is None or first[at] <= day_number(high.last_day()))
+        )
+
+    if bounds:
+        places = [at for at in places if any(meets(at, lo, hi) for lo, hi in bounds)]
+    if since or until:
+        places = [at for at in places if meets(at, since, until)]
+    return list(places)
 
 
 def find_event(log: EventLog, event_id: str) -> Event:

@@ -11,6 +11,7 @@ import pytest
 
 from cnblock import cache, loader
 from cnblock.commands.common import FILTER_OPTIONS
+from cnblock.model import event_keys
 
 SHIPPED = str(loader.default_data_file())
 
@@ -90,6 +91,55 @@ def test_every_filter_answers_the_same_with_and_without_the_cache(run, cached, t
             assert json.loads(first.stdout) == json.loads(without.stdout), full
             assert again.stdout == without.stdout, full
     assert len(cache_files(cached)) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--company", "BYD", "--year", "2018..2019"],
+        ["--company", "BYD", "--company", "Meituan", "--kind", "event", "--since", "2018-06"],
+        ["--tech", "blockchain", "--grep", "chain", "--until", "2019"],
+        ["--person", "Wang Chuanfu", "--source", "coindesk-korea-2020"],
+    ],
+)
+def test_filters_together_answer_the_same_with_and_without_the_cache(run, cached, args):
+    full = ["timeline", *args, "--format", "json"]
+    without = run(*full, env={"CNBLOCK_CACHE": "0"})
+    run(*full)  # builds the cache
+    again = run(*full)  # picks its events from the cache's keys
+    assert without.exit_code == 0, without.output
+    assert again.stdout == without.stdout, full
+
+
+def test_a_query_reads_only_the_events_its_keys_pick(cached):
+    log = loader.load([SHIPPED])
+    assert cache.write([SHIPPED], log)
+    seen = []
+
+    def pick(records, keys):
+        seen.append(records)
+        assert list(keys.first) == event_keys(log.events).first
+        assert {k: list(v) for k, v in keys.by_entity.items()} == event_keys(log.events).by_entity
+        return [0, 2]
+
+    part = cache.read([SHIPPED], pick)
+    assert part is not None
+    assert part.events == (log.events[0], log.events[2])
+    assert seen == [log._replace(events=())]
+    assert cache.read([SHIPPED], lambda records, keys: None) == log
+
+
+def test_a_damaged_event_is_found_when_it_is_read_and_the_cache_ignored(run, cached):
+    args = ["timeline", "--company", "BYD", "--format", "json"]
+    want = run(*args).stdout
+    (name,) = cache_files(cached)
+    data = bytearray((cached / name).read_bytes())
+    start = 8 + int.from_bytes(data[:8], "little")  # the events, after the header
+    data[start : start + 4000] = b"\xff" * 4000
+    (cached / name).write_bytes(bytes(data))
+    assert cache.read([SHIPPED], lambda records, keys: [0, 1]) is None
+    assert run(*args).stdout == want
+    assert cache.read([SHIPPED]) == loader.load([SHIPPED])  # rebuilt
 
 
 def test_a_file_changed_in_the_same_second_with_the_same_size_is_seen_at_once(

@@ -246,3 +246,48 @@ def test_csv_gives_the_precision_of_an_intervals_start_and_none_for_a_state_with
     assert rows["span"]["date_precision"] == "year"
     assert (rows["state"]["date"], rows["state"]["date_precision"]) == ("", "")
     assert rows["state"]["as_of"] == "2018-03-28"
+
+
+def test_json_is_the_json_modules_text_whatever_the_value():
+    """The fast indented writer gives json.dumps(indent=2, ensure_ascii=False)'s text exactly:
+    plain values by itself, anything else (floats, other keys, subclasses) through json."""
+    import enum
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Name(str):
+        pass
+
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(),
+        st.just(Level.HIGH),
+        st.text().map(Name),
+    )
+    keys = st.one_of(st.text(), st.integers(), st.booleans(), st.none(), st.floats())
+    values = st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.lists(inner, max_size=3).map(tuple),
+            st.dictionaries(st.text(max_size=5), inner, max_size=4),
+            st.dictionaries(keys, inner, max_size=3),
+        ),
+        max_leaves=30,
+    )
+
+    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+    @given(values, st.integers(1, 200))
+    def same(value, size):
+        want = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+        assert "".join(export.json_chunks(value, size=size)) == want
+
+    same()

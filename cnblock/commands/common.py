@@ -79,6 +79,23 @@ class State:
             )
         return self.log
 
+    def select(self, filters: query.Filters) -> tuple[EventLog, list[Event]]:
+        """The events `filters` choose, and a log to show them with: its records are the whole
+        log's, but from a warm cache its events may be only those the filters could match
+        (query.candidates), read without the rest. The answer is the same either way."""
+        from cnblock import cache
+
+        if self.log is None and not filters.empty and self.cache and cache.enabled():
+            log = loader.load(
+                self.files(),
+                freeze=True,
+                cached=True,
+                pick=lambda records, keys: query.candidates(records, filters, keys),
+            )
+        else:
+            log = self.load()
+        return log, query.select(log, filters)
+
 
 def state(ctx: typer.Context) -> State:
     obj = ctx.find_root().obj
@@ -509,9 +526,9 @@ def with_filters(command: Command) -> Command:
 
 
 def select(ctx: typer.Context, filters: query.Filters) -> tuple[EventLog, list[Event]]:
-    """The loaded log and the events the filters choose; says so when none match."""
-    log = state(ctx).load()
-    events = query.select(log, filters)
+    """The events the filters choose, with a log to show them with (whose events may be only
+    a part of the whole: see State.select); says so when none match."""
+    log, events = state(ctx).select(filters)
     if not events:
         sys.stderr.write("no events match\n")
     return log, events
@@ -535,8 +552,11 @@ def show_listing(
 ) -> None:
     """Print what a listing command lists, with its number of events and years: everything in
     the log without filters, else only what the filtered events involve."""
-    log = state(ctx).load()
-    events = list(log.events) if filters.empty else select(ctx, filters)[1]
+    if filters.empty:
+        log = state(ctx).load()
+        events = list(log.events)
+    else:
+        log, events = select(ctx, filters)
     stats = listing.activity(events)
     pairs = [
         (r, a)
