@@ -180,6 +180,7 @@ def load(
     freeze: bool = False,
     cached: bool = False,
     on_problem: ProblemSink | None = None,
+    *,
     pick: Callable[[EventLog, EventKeys], Iterable[int] | None] | None = None,
 ) -> EventLog:
     """Load and merge data files; raise DataError if any of them has a problem.
