@@ -382,6 +382,14 @@ def to_markdown(
     by_year: dict[int, list[Event]] = {}
     for event in events:
         by_year.setdefault(event.year, []).append(event)
+    known: dict[str, str] = {}  # names, sources and dates recur from row to row
+
+    def cell(text: str) -> str:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = md_text(text)
+        return found
+
     for year, group in by_year.items():
         lines += [
             "",
@@ -394,12 +402,12 @@ def to_markdown(
             lines.append(
                 _md_row(
                     [
-                        md_text(date_label(event)),
+                        cell(date_label(event)),
                         event.kind,
                         md_text(event.title),
-                        md_text(", ".join(e.name for e in log.event_entities(event))),
-                        md_text(", ".join(t.name for t in log.event_technologies(event))),
-                        md_text(citation_label(log, event.sources, short=False)),
+                        cell(", ".join(e.name for e in log.event_entities(event))),
+                        cell(", ".join(t.name for t in log.event_technologies(event))),
+                        cell(citation_label(log, event.sources, short=False)),
                     ]
                 )
             )

@@ -13,7 +13,7 @@ Cells are measured in terminal cells. `Drawing.wide_ambiguous` counts the East A
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -306,6 +306,18 @@ def table(
 ) -> Text:
     """The rows under a bold header and a rule; columns that must leave become lines under
     each row, and each row's `below` blocks follow, indented to `indent_column`'s start."""
+    return Text("\n").join(list(table_lines(columns, rows, screen, indent_column, header)))
+
+
+def table_lines(
+    columns: Sequence[Column],
+    rows: Sequence[Row],
+    screen: Screen = PLAIN,
+    indent_column: int = 1,
+    header: bool = True,
+) -> Iterator[Text]:
+    """The lines of `table`, each laid out only when it is asked for (the widths are planned
+    from every row first): a long table can be written as it is made."""
     width, drawing = screen
     plan = _plan(columns, rows, width, drawing)
     starts, at = {}, 0
@@ -315,9 +327,8 @@ def table(
     table_width = max(0, at - GAP)
     indent = starts.get(indent_column, 0) or 2  # under the given column, else a little in
     block = None if width is None else max(1, width - indent)
-    lines: list[Text] = []
 
-    def row_lines(texts: list[Text], style: str = "", bottom: bool = False) -> None:
+    def row_lines(texts: list[Text], style: str = "", bottom: bool = False) -> Iterator[Text]:
         wrapped = [_cell_lines(t, w, drawing) for t, w in zip(texts, plan.widths, strict=True)]
         height = max((len(c) for c in wrapped), default=0)
         for c in wrapped:
@@ -332,20 +343,20 @@ def table(
             line = _line(parts, drawing)
             if style:
                 line.stylize(style)
-            lines.append(line)
+            yield line
 
     if header:
-        row_lines([Text(columns[i].header) for i in plan.shown], "bold", bottom=True)
-        lines.append(Text(drawing.rule * table_width))
+        yield from row_lines([Text(columns[i].header) for i in plan.shown], "bold", bottom=True)
+        yield Text(drawing.rule * table_width)
     for row in rows:
         if row.gap:
-            lines.append(Text())
+            yield Text()
         if row.heading is not None:
-            lines.append(row.heading)
+            yield row.heading
             continue
-        row_lines([row.cells[i] if i < len(row.cells) else Text() for i in plan.shown])
+        yield from row_lines([row.cells[i] if i < len(row.cells) else Text() for i in plan.shown])
         for extra in row.under:
-            lines.extend(_indented(extra, indent, block, drawing))
+            yield from _indented(extra, indent, block, drawing)
         for i in plan.moved:
             if columns[i].drop:
                 continue
@@ -356,14 +367,14 @@ def table(
             moved = Text(f"{label}: ", style="dim") + value if label else value.copy()
             if not label:
                 moved.stylize("dim")
-            lines.extend(_indented(moved, indent, block, drawing))
+            yield from _indented(moved, indent, block, drawing)
         for extra in row.below:
-            lines.extend(_indented(extra, indent, block, drawing))
+            yield from _indented(extra, indent, block, drawing)
     dropped = [columns[i].header for i in plan.moved if columns[i].drop]
     if dropped:
         note = Text(f"Left out at this width: {', '.join(dropped)}", style="dim")
-        lines += [Text(), *wrap(note, width, drawing)]
-    return Text("\n").join(lines)
+        yield Text()
+        yield from wrap(note, width, drawing)
 
 
 def _indented(text: Text, indent: int, width: int | None, drawing: Drawing) -> list[Text]:

@@ -666,7 +666,9 @@ class _Builder:
         self.schema_read = True
 
     def add_file(self, root: Node | None, path: str) -> None:
-        if root is None:
+        # A document of nothing ('---' alone) is an empty file too: libyaml places its empty
+        # value after the marker, on a line that a file without a final newline lacks.
+        if root is None or (isinstance(root, Scalar) and root.plain and root.value == ""):
             self._problem(
                 Location(path, 1, 1),
                 "the file is empty; expected a mapping with 'schema' and 'events'",

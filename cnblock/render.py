@@ -8,7 +8,7 @@ sequence, a bell or a right-to-left override in a title cannot reach the termina
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -25,6 +25,7 @@ from cnblock.layout import (
     Screen,
     paragraphs,
     table,
+    table_lines,
 )
 from cnblock.model import Entity, Event, EventLog, Interval, Source, Technology
 from cnblock.query import Activity, YearRow
@@ -68,6 +69,17 @@ def timeline(
     """Events in the given order under a heading line for each year, each with its id on a dim
     line under its title, so that `cnblock show ID` can follow; `long` adds summaries and date
     notes under the row, full width, and every name (otherwise at most `names` an event)."""
+    return Text("\n").join(list(timeline_lines(log, events, long, names, screen)))
+
+
+def timeline_lines(
+    log: EventLog,
+    events: Sequence[Event],
+    long: bool = False,
+    names: int = 6,
+    screen: Screen = PLAIN,
+) -> Iterator[Text]:
+    """The lines of `timeline`, each laid out when it is asked for (layout.table_lines)."""
     columns = [
         Column("Date"),
         Column("Event", weight=3, least=20),
@@ -103,7 +115,7 @@ def timeline(
                 gap=long and rows[-1].heading is None,
             )
         )
-    return table(columns, rows, screen)
+    return table_lines(columns, rows, screen)
 
 
 def glued_date(event: Event) -> str:

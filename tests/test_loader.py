@@ -434,3 +434,13 @@ def test_the_collector_is_paused_while_loading_and_restored(monkeypatch):
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("text", ["---", "---\n", "--- \n...\n"])
+def test_a_document_of_nothing_is_an_empty_file_reported_inside_it(tmp_path, text):
+    """libyaml places the empty value after the marker: on a line '---' alone lacks."""
+    path = tmp_path / "nothing.yaml"
+    path.write_text(text, "utf-8")
+    assert problems_of(path) == [
+        (1, 1, "the file is empty; expected a mapping with 'schema' and 'events'")
+    ]

@@ -6,7 +6,7 @@ import functools
 import inspect
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
@@ -199,10 +199,19 @@ def rendered(text: Text, color: str = "auto", end: str = "\n") -> str:
     return buffer.getvalue()
 
 
-def show(ctx: typer.Context, text: Text) -> None:
+def show(ctx: typer.Context, text: Text | Iterator[Text]) -> None:
     """Print laid-out text on standard output; through a pager when standard output is a
-    terminal and the text is longer than the screen, unless --no-pager."""
+    terminal and the text is longer than the screen, unless --no-pager. Text given as lines
+    (render.timeline_lines) is written as they are made when the output is plain (a file or
+    a pipe); otherwise joined first."""
+    from rich.text import Text as RichText  # imported already by whatever made the text
+
     options = state(ctx)
+    if not isinstance(text, RichText):
+        if plain_output(options.color):
+            _write_lines(text)
+            return
+        text = RichText("\n").join(list(text))
     command = os.environ.get(PAGER_ENV, os.environ.get("PAGER", "less -FRX")).strip()
     shown = rendered(text, options.color)
     if options.pager and command and command != "cat" and is_terminal(sys.stdout):
@@ -213,6 +222,23 @@ def show(ctx: typer.Context, text: Text) -> None:
         if height and text.plain.count("\n") + 1 >= height and _page(command, shown):
             return
     write(shown)
+
+
+def _write_lines(lines: Iterator[Text], size: int = 1 << 16) -> None:
+    """The plain text of `lines`, a line break after each, written in pieces of about `size`
+    characters: what `rendered` gives for the lines joined, without the whole of it at once."""
+    pending: list[str] = []
+    length = 0
+    written = False
+    for line in lines:
+        plain = line.plain
+        pending.append(plain)
+        length += len(plain) + 1
+        if length >= size:
+            write("\n".join(pending) + "\n")
+            pending, length, written = [], 0, True
+    if pending or not written:
+        write("\n".join(pending) + "\n")
 
 
 def _page(command: str, text: str) -> bool:
@@ -283,7 +309,7 @@ def emit(
     fmt: Format,
     *,
     records: Callable[[], Any],
-    table: Callable[[Screen], Text],
+    table: Callable[[Screen], Text | Iterator[Text]],
     csv: Callable[[], str] | None = None,
     empty: bool = False,
 ) -> None:

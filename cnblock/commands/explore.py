@@ -60,7 +60,7 @@ def timeline(
         ctx,
         fmt,
         records=lambda: [export.event_record(log, e) for e in events],
-        table=lambda screen: render.timeline(log, events, long, screen=screen),
+        table=lambda screen: render.timeline_lines(log, events, long, screen=screen),
         csv=lambda: export.events_csv(log, events),
         empty=not events,
     )
