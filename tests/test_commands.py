@@ -187,3 +187,35 @@ def test_plain_output_is_what_rich_prints_into_a_pipe(shipped, monkeypatch):
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert not common.plain_output()
     assert not common.plain_output("always")
+
+
+def test_a_long_timeline_into_a_pipe_is_written_in_pieces_as_its_lines_are_made(
+    shipped, monkeypatch
+):
+    """Into a file or a pipe the timeline's lines are written as they are laid out, in pieces,
+    and the pieces make exactly the text of the whole table."""
+    from cnblock import render
+    from cnblock.layout import Screen
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    written: list[str] = []
+    monkeypatch.setattr(common, "write", lambda text, data=False: written.append(text))
+    events = list(shipped.events) * 5
+    lines = render.timeline_lines(shipped, events, True, screen=Screen(80))
+    made = []
+
+    def counted():
+        for line in lines:
+            made.append(written[:])  # what had been written when this line was made
+            yield line
+
+    common._write_lines(counted(), size=2000)
+    assert len(written) > 5
+    assert made[-1], "nothing written before the last line was made"
+    assert "".join(written) == common.rendered(
+        render.timeline(shipped, events, True, screen=Screen(80))
+    )
+    written.clear()
+    common._write_lines(iter([]))
+    assert written == ["\n"]
