@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from cnblock import __version__
-from cnblock.errors import Location
+from cnblock.errors import Location, Where
 from cnblock.model import (
     Citation,
     Entity,
@@ -312,13 +312,19 @@ class _Packer:
         self.positions: list[tuple[Any, ...]] = []
 
     def pack(self, where: Mapping[str, Location]) -> int:
-        paths = {loc.path for loc in where.values()}
-        if len(paths) > 1:
-            raise ValueError("positions in several files")  # never made by the loader
-        path = paths.pop() if paths else None
+        if isinstance(where, Where):  # the loader's: read packed, no Location made
+            rows = where.rows()
+            path = where.path if rows else None
+        else:
+            paths = {loc.path for loc in where.values()}
+            if len(paths) > 1:
+                raise ValueError("positions in several files")  # never made by the loader
+            path = paths.pop() if paths else None
+            rows = [(key, loc.line, loc.col) for key, loc in where.items()]
         packed: list[Any] = [self.files.setdefault(path, len(self.files)) if path else -1]
-        for key, loc in where.items():
-            packed += (self.strings.setdefault(key, key), loc.line, loc.col)
+        strings = self.strings
+        for key, line, col in rows:
+            packed += (strings.setdefault(key, key), line, col)
         self.positions.append(tuple(packed))
         return len(self.positions) - 1
 

@@ -55,6 +55,16 @@ class Where(Mapping[str, Location]):
     def __repr__(self) -> str:
         return repr(dict(self.items()))
 
+    @property
+    def path(self) -> str:
+        """The file every position of the record is in."""
+        return self._path
+
+    def rows(self) -> list[tuple[str, int, int]]:
+        """Each key with its line and column, in order, without making a Location."""
+        at = self._at
+        return [(key, at[i] >> _COL_BITS, at[i] & _COL_MASK) for key, i in self._index.items()]
+
 
 class Problem(NamedTuple):
     """One thing wrong with a data file, at the value it is about. (`render.problem_report`

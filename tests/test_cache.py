@@ -255,3 +255,18 @@ def test_a_log_that_does_not_survive_the_round_trip_is_not_kept(cached, monkeypa
     monkeypatch.setattr(cache, "parse_when", lambda text: PartialDate(1900))
     assert not cache.write([SHIPPED], loader.load([SHIPPED]))
     assert cache_files(cached) == []
+
+
+def test_the_loaders_positions_are_stored_as_their_locations_are():
+    """cache._Packer reads errors.Where packed (no Location made): the same rows as from the
+    Locations themselves, empty positions included."""
+    from cnblock.errors import Where
+
+    log = loader.load([str(loader.default_data_file())])
+    wheres = [e.where for e in log.events] + [c.where for e in log.events for c in e.sources]
+    wheres.append(Where("f.yaml", {}, log.events[0].where._at[:0]))
+    packed, plain = cache._Packer(), cache._Packer()
+    assert all(isinstance(where, Where) for where in wheres)
+    assert [packed.pack(w) for w in wheres] == [plain.pack(dict(w)) for w in wheres]
+    assert packed.positions == plain.positions
+    assert packed.positions[-1] == (-1,)
