@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import re
@@ -32,9 +33,10 @@ def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...
     place. An existing file is kept unless `force`, and then keeps its permissions; anything
     but a regular file (a device, a FIFO, a socket, /dev/stdout) is never replaced; the data
     files in `inputs` are never overwritten. Any failure, and SIGTERM or SIGHUP during the
-    write, leaves the old file as it was and no temporary file behind; temporaries that an
-    earlier run killed outright left behind are swept. OutputError names `path` as the user
-    wrote it."""
+    write, leaves the old file as it was and no temporary file behind. On Linux the file has
+    no name until it is whole (O_TMPFILE), so a SIGKILL leaves nothing either; elsewhere, the
+    temporaries that an earlier run killed outright left behind are swept. OutputError names
+    `path` as the user wrote it."""
     target = Path(path)
     if any(_same_file(target, Path(i)) for i in inputs):
         raise OutputError(
@@ -50,9 +52,11 @@ def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...
     data = text.encode("utf-8")
     with _terminations_as_exit():
         try:
-            handle, temporary = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-            )
+            handle, temporary = _unnamed(target.parent), None
+            if handle is None:
+                handle, temporary = tempfile.mkstemp(
+                    dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+                )
         except OSError as exc:
             raise OutputError(f"{path}: cannot write there: {_message(exc)}") from None
         try:
@@ -60,19 +64,66 @@ def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            # mkstemp makes it 0600; a new file is 0644 (less the umask), a replaced one keeps
-            # its own mode
-            os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)
-            if force:
-                _existing_mode(target, path)  # once more: it may have been swapped meanwhile
-                os.replace(temporary, target)
-            else:
-                _link_without_replacing(temporary, target, path)
+                # made 0600; a new file is 0644 (less the umask), a replaced one keeps its mode
+                os.fchmod(stream.fileno(), 0o666 & ~_umask() if mode is None else mode)
+                if temporary is None:  # a name only now, once it is whole
+                    temporary = _name(stream.fileno(), target, path, force)
+            if temporary is not None:
+                if force:
+                    _existing_mode(target, path)  # once more: it may have been swapped meanwhile
+                    os.replace(temporary, target)
+                else:
+                    _link_without_replacing(temporary, target, path)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write: {_message(exc)}") from None
         finally:
-            if os.path.lexists(temporary):
+            if temporary is not None and os.path.lexists(temporary):
                 os.unlink(temporary)
+
+
+def _unnamed(folder: Path) -> int | None:
+    """A file in `folder` that has no name yet (Linux's O_TMPFILE): if the process is killed
+    outright (SIGKILL) before it is named, nothing is left behind. None where the system or
+    the file system cannot make one, or it could not be named later (no /proc)."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir(_FDS):
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+            return None  # not supported here: the named temporary instead
+        raise
+
+
+_FDS = "/proc/self/fd"
+
+
+def _name(fd: int, target: Path, path: str, force: bool) -> str | None:
+    """Give the unnamed file `fd` its name. Without `force`, the target's own, only if
+    nothing is there (None: done); with it, a temporary name beside it, to rename over the
+    old file (the only moment a SIGKILL could leave a temporary)."""
+    source = f"{_FDS}/{fd}"
+    # linkat(AT_SYMLINK_FOLLOW) through /proc; os.link calls plain link() (which links the
+    # /proc entry itself: EXDEV) unless a dir_fd is given
+    folder = os.open(target.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        if not force:
+            try:
+                os.link(source, target.name, src_dir_fd=folder, dst_dir_fd=folder)
+            except FileExistsError:
+                raise OutputError(f"{path}: already exists; add --force to replace it") from None
+            return None
+        import secrets
+
+        for _ in range(100):
+            name = f".{target.name}.{secrets.token_hex(4)}.tmp"
+            with contextlib.suppress(FileExistsError):
+                os.link(source, name, src_dir_fd=folder, dst_dir_fd=folder)
+                return str(target.parent / name)
+        raise FileExistsError(errno.EEXIST, "no free temporary name")
+    finally:
+        os.close(folder)
 
 
 def _check_folder(folder: Path, path: str) -> None:

@@ -8,13 +8,62 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
 from cnblock import output
 from cnblock.errors import OutputError
+
+
+@pytest.fixture(autouse=True, params=["unnamed", "named"])
+def temporary_kind(request, monkeypatch):
+    """Every test runs twice: with Linux's unnamed temporary (O_TMPFILE) where there is one,
+    and with the named temporary of other systems."""
+    if request.param == "named":
+        monkeypatch.setattr(output, "_unnamed", lambda folder: None)
+    elif output._unnamed(Path(tempfile.gettempdir())) is None:
+        pytest.skip("no O_TMPFILE here: the named temporary is the only one")
+    return request.param
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_sigkill_during_a_write_leaves_nothing_behind(tmp_path, temporary_kind, force):
+    """Regression: SIGKILL during a write left `.NAME.*.tmp` behind (swept only 10 minutes
+    later). The unnamed temporary has no name to leave until it is whole."""
+    if temporary_kind == "named":
+        pytest.skip("a named temporary can be left by SIGKILL: the sweep is its remedy")
+    target, ready = tmp_path / "out.md", tmp_path.parent / f"{tmp_path.name}.ready"
+    if force:
+        target.write_text("old", "utf-8")
+    script = textwrap.dedent(
+        f"""
+        import os, time
+        from cnblock import output
+        def slow(fd):  # a long write: the parent kills us in the middle of it
+            open({str(ready)!r}, "w").close()
+            time.sleep(60)
+        os.fsync = slow
+        output.write_file({str(target)!r}, "new" * 100_000, force={force})
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert ready.exists(), "the child never reached its write"
+    finally:
+        child.kill()
+        child.wait()
+    ready.unlink()
+    assert child.returncode == -signal.SIGKILL
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["out.md"] if force else [])
+    if force:
+        assert target.read_text("utf-8") == "old"
 
 
 def leftovers(folder) -> list[str]:
@@ -87,7 +136,15 @@ def test_no_permission_to_create_in_the_folder(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
+    real_open = os.open
+
+    def refuse_unnamed(path, flags, *args):  # root may write anywhere: refuse it here
+        if flags & getattr(os, "O_TMPFILE", 0) == getattr(os, "O_TMPFILE", -1):
+            refuse()
+        return real_open(path, flags, *args)
+
     monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(output.os, "open", refuse_unnamed)
     with pytest.raises(OutputError, match="cannot write there: permission denied"):
         output.write_file(str(tmp_path / "out.md"), "x")
 
