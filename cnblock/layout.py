@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.text import Span, Text
 
 GLUE = "\u00a0"
 """Joins the words of one name in a list of names: the wrapper keeps them on one line when
@@ -277,18 +277,31 @@ def _plan(
 
 
 def _line(parts: list[tuple[Text, int, bool]], drawing: Drawing) -> Text:
-    """Cells side by side, each padded to its width, GAP apart; no trailing spaces."""
-    out = Text()
+    """Cells side by side, each padded to its width, GAP apart; no trailing spaces. (The
+    Text that appending each cell and its padding would make, made at once: a long table
+    makes thousands of lines.)"""
+    pieces: list[str] = []
+    spans: list[Span] = []
+    at = 0
     for n, (text, width, right) in enumerate(parts):
-        pad = max(0, width - cells(text.plain, drawing))
+        plain = text.plain
+        pad = " " * max(0, width - cells(plain, drawing))
         if n:
-            out.append(" " * GAP)
+            pieces.append(" " * GAP)
+            at += GAP
         if right:
-            out.append(" " * pad)
-            out.append_text(text)
-        else:
-            out.append_text(text)
-            out.append(" " * pad)
+            pieces.append(pad)
+            at += len(pad)
+        end = at + len(plain)
+        if text.style:
+            spans.append(Span(at, end, text.style))
+        spans += [Span(start + at, stop + at, style) for start, stop, style in text.spans]
+        pieces.append(plain)
+        at = end
+        if not right:
+            pieces.append(pad)
+            at += len(pad)
+    out = Text("".join(pieces), spans=spans)
     out.rstrip()
     return out
 

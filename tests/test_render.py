@@ -108,3 +108,35 @@ def test_problem_report_points_under_the_value():
         report.plain
         == 'f.yaml:3:11: error: bad date\n    3 |     date: "2018-13"\n      |           ^\n'
     )
+
+
+def test_a_table_line_is_the_text_appending_each_cell_would_make():
+    """layout._line builds a line at once: the same plain text and the same spans, in the same
+    order, as appending each padded cell to a Text (what it did before)."""
+    from rich.text import Text
+
+    from cnblock import layout
+
+    def appended(parts, drawing):
+        out = Text()
+        for n, (text, width, right) in enumerate(parts):
+            pad = max(0, width - layout.cells(text.plain, drawing))
+            if n:
+                out.append(" " * layout.GAP)
+            if right:
+                out.append(" " * pad)
+                out.append_text(text)
+            else:
+                out.append_text(text)
+                out.append(" " * pad)
+        out.rstrip()
+        return out
+
+    styled = Text("BYD", style="bold")
+    styled.stylize("green", 1, 2)
+    cells = [styled, Text(""), Text("", style="dim"), Text("比亚迪 ·"), Text("x  ", style="red")]
+    for drawing in (layout.UNICODE, layout.ASCII):
+        for right in (False, True):
+            parts = [(c, 9, right and i % 2 == 0) for i, c in enumerate(cells)]
+            made, want = layout._line(parts, drawing), appended(parts, drawing)
+            assert (made.plain, made.spans, made.style) == (want.plain, want.spans, want.style)
