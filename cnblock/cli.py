@@ -16,7 +16,12 @@ from typing import Annotated, Any, NamedTuple
 import typer
 
 # Typer vendors click; its exceptions are reached through Typer, never by importing click.
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer._click.exceptions import (
+    ClickException,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
 
 from cnblock import __version__
 from cnblock.commands import streams
@@ -166,12 +171,35 @@ class _Group(Group):
 
 def usage_error(exc: ClickException) -> None:
     """`cnblock: <what is wrong>; see: cnblock COMMAND -h`, on one line."""
+    misplaced = _global_option(exc)
+    if misplaced:
+        sys.stderr.write(f"cnblock: {misplaced}\n")
+        return
     message = " ".join(exc.format_message().split()).rstrip(".")
     if message[1:2].islower():  # "No such option" reads as cnblock's own messages do
         message = message[0].lower() + message[1:]
     if isinstance(exc, UsageError) and exc.ctx is not None:
         message += f"; see: {exc.ctx.command_path} -h"
     sys.stderr.write(f"cnblock: {message}\n")
+
+
+def _global_option(exc: ClickException) -> str | None:
+    """What to say when a command was given one of the app's own options (`cnblock timeline
+    --color never`): where it goes, instead of Click's 'no such option'. None otherwise."""
+    name = getattr(exc, "option_name", None)
+    ctx = getattr(exc, "ctx", None)
+    if not isinstance(exc, NoSuchOption) or ctx is None or ctx.parent is None or not name:
+        return None
+    root = ctx.find_root()
+    for param in root.command.get_params(root):
+        if name in (*param.opts, *param.secondary_opts):
+            value = "" if getattr(param, "is_flag", False) else f" {param.metavar or 'VALUE'}"
+            command = ctx.command_path.partition(" ")[2]
+            return (
+                f"{name} is a global option: it goes before the command"
+                f" ({root.command_path} {name}{value} {command} ...)"
+            )
+    return None
 
 
 def report(exc: CnblockError) -> None:

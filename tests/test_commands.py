@@ -219,3 +219,21 @@ def test_a_long_timeline_into_a_pipe_is_written_in_pieces_as_its_lines_are_made(
     written.clear()
     common._write_lines(iter([]))
     assert written == ["\n"]
+
+
+@pytest.mark.parametrize(
+    ("args", "name", "where"),
+    [
+        (["timeline", "--color", "never"], "--color", "(cnblock --color WHEN timeline ...)"),
+        (["timeline", "-d", "mine.yaml"], "-d", "(cnblock -d FILE timeline ...)"),
+        (["source", "add", "--no-pager"], "--no-pager", "(cnblock --no-pager source add ...)"),
+        (["years", "--unicode"], "--unicode", "(cnblock --unicode years ...)"),
+    ],
+)
+def test_a_global_option_after_the_command_says_where_it_goes(run, args, name, where):
+    """Not Click's 'no such option' for an option the app has: where it goes."""
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"cnblock: {name} is a global option: it goes before the command {where}\n"
+    ), result.stderr
