@@ -331,6 +331,51 @@ class _Packer:
     def plain(self, record: Any) -> tuple[Any, ...]:
         return tuple(self.value(record, n, v) for n, v in zip(record._fields, record, strict=True))
 
+    def event(self, event: Event) -> tuple[Any, ...]:
+        """plain(event) written out, field by field in the same order (a large log has many
+        events, and plain's generic way costs most of a first run's cache write)."""
+        share = self.strings.setdefault
+        (
+            id_,
+            date,
+            title,
+            summary,
+            sources,
+            entities,
+            technologies,
+            date_note,
+            place,
+            kind,
+            as_of,
+            according_to,
+            where,
+        ) = event
+        cited = tuple(
+            (
+                share(c.source, c.source),
+                c.line,
+                c.span,
+                None if c.digest is None else share(c.digest, c.digest),
+                self.pack(c.where),
+            )
+            for c in sources
+        )
+        return (
+            share(id_, id_),
+            None if date is None else str(date),
+            share(title, title),
+            share(summary, summary),
+            cited,
+            tuple(map(share, entities, entities)),
+            tuple(map(share, technologies, technologies)),
+            None if date_note is None else share(date_note, date_note),
+            None if place is None else share(place, place),
+            share(kind, kind),
+            None if as_of is None else str(as_of),
+            None if according_to is None else share(according_to, according_to),
+            self.pack(where),
+        )
+
     def value(self, record: Any, name: str, value: Any) -> Any:
         strings = self.strings
         if name == "where":
@@ -356,7 +401,7 @@ def _encode(log: EventLog) -> tuple[tuple[Any, ...], list[bytes], bytes]:
         for records in (log.sources.values(), log.entities.values(), log.technologies.values())
     ]
     # Each event apart, so that a query reads only the events its keys pick.
-    events = [marshal.dumps(packer.plain(e)) for e in log.events]
+    events = [marshal.dumps(packer.event(e)) for e in log.events]
     ends = array("q", [0])
     for blob in events:
         ends.append(ends[-1] + len(blob))
