@@ -18,7 +18,7 @@ from rich.text import Text
 from cnblock.lanes import Axis, Extent, Lane, extent, lanes, margins, pack, years_shown
 from cnblock.layout import GLUE, PLAIN, Drawing, Screen, cells, wrap
 from cnblock.model import Event, EventLog
-from cnblock.text import date_label, printable
+from cnblock.text import capped, date_label, printable
 
 
 class Marks(NamedTuple):
@@ -114,7 +114,7 @@ def chart(
     runs = years_shown(known)
     if not runs:
         return Text("No event has a known date to draw.")
-    labels = {lane.key: printable(lane.label) for lane in shown}
+    labels = {lane.key: printable(capped(lane.label)) for lane in shown}
     widest = max(cells(label, screen.drawing) for label in labels.values())
     names = widest if screen.width is None else min(widest, max(MIN_NAMES, screen.width // 3))
     lead, trail = margins(known, runs)
@@ -150,7 +150,9 @@ def _lane(
     for mark, row in zip(placed, rows_of, strict=True):
         rows[row].append(mark)
     label = Text()
-    label.append(printable(lane.label), style="bold")  # the name alone: not the marks beside it
+    label.append(
+        printable(capped(lane.label)), style="bold"
+    )  # the name alone: not the marks beside it
     beside = wrap(label, names, screen.drawing)
     lines: list[Text] = []
     if any(cells(line.plain, screen.drawing) > names for line in beside):
@@ -184,13 +186,13 @@ def ids(shown: Sequence[Lane], screen: Screen) -> list[Text]:
     dates = {e.id: printable(date_label(e)) for lane in shown for e in lane.events}
     column = max(cells(d, screen.drawing) for d in dates.values())
     for lane in shown:
-        lines.append(Text().append(printable(lane.label), style="bold"))
+        lines.append(Text().append(printable(capped(lane.label)), style="bold"))
         for event in lane.events:
             date = dates[event.id]
             line = Text(f"  {date}" + " " * (column - cells(date, screen.drawing) + 2))
-            line.append(event.id, style="dim")
+            line.append(capped(event.id), style="dim")
             if screen.width is not None and cells(line.plain, screen.drawing) > screen.width:
-                lines += [Text(f"  {date}"), Text(f"    {event.id}", style="dim")]
+                lines += [Text(f"  {date}"), Text(f"    {capped(event.id)}", style="dim")]
             else:
                 lines.append(line)
     return lines

@@ -29,31 +29,36 @@ from cnblock.layout import (
 )
 from cnblock.model import Entity, Event, EventLog, Interval, Source, Technology
 from cnblock.query import Activity, YearRow
-from cnblock.text import Phrase, citation_label, claimant, date_label, printable
+from cnblock.text import (
+    MAX_SHOWN,
+    Phrase,
+    capped,
+    citation_label,
+    claimant,
+    date_label,
+    printable,
+)
 
-MAX_CELL = 4000
-"""Characters of one value shown in a table; past them an ellipsis. (Exports keep it whole.)
-Laying out a 32 MB title would take the table renderer minutes."""
+MAX_CELL = MAX_SHOWN
+"""Characters of one value shown in a table; past them an ellipsis (see text.capped)."""
 
 
 def cell(text: str | None, style: str = "", keep_newlines: bool = False) -> Text:
     """A table cell showing `text` literally, at most MAX_CELL characters of it."""
-    text = text or ""
-    if len(text) > MAX_CELL:
-        text = text[:MAX_CELL] + "…"
-    return Text(printable(text, keep_newlines), style=style)
+    return Text(printable(capped(text or ""), keep_newlines), style=style)
 
 
 def glued(name: str) -> str:
-    """A name whose words stay on one line when it fits."""
-    return GLUE.join(printable(name).split())
+    """A name whose words stay on one line when it fits (at most MAX_CELL characters)."""
+    return GLUE.join(printable(capped(name)).split())
 
 
 def name_list(names: Iterable[str], limit: int | None = None, style: str = "") -> Text:
-    """Names joined with commas, each kept whole where it fits; past `limit`, 'and N more'."""
+    """Names joined with commas, each kept whole where it fits; past `limit`, 'and N more'.
+    Each name, and the whole list, at most MAX_CELL characters, then an ellipsis."""
     names = list(names)
     shown = names if limit is None else names[:limit]
-    text = ", ".join(glued(n) for n in shown)
+    text = capped(", ".join(glued(n) for n in shown))
     if len(names) > len(shown):
         text += f" and {len(names) - len(shown)} more"
     return Text(text, style=style)
@@ -228,7 +233,7 @@ def names_line(entity: Entity | Technology, drawing: Drawing = UNICODE) -> Text:
         f"{code}{GLUE}{glued(name)}{CURATOR_MARK if curated(entity, code) else ''}"
         for code, name in names.items()
     ]
-    return Text(drawing.separator.join(parts + [glued(a) for a in entity.aliases]))
+    return Text(capped(drawing.separator.join(parts + [glued(a) for a in entity.aliases])))
 
 
 def _curator_note(entities: Iterable[Entity]) -> Text:

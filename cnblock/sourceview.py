@@ -15,7 +15,7 @@ from rich.text import Text
 from cnblock import datelines
 from cnblock.layout import PLAIN, Screen, wrap
 from cnblock.model import EventLog
-from cnblock.text import printable
+from cnblock.text import capped, printable
 
 SPAN_STYLE = "bold yellow"
 DATE_STYLE = "underline"
@@ -72,7 +72,7 @@ def view(
     width = None if screen.width is None else max(screen.width - gutter, 20)
     out: list[Text] = []
     for n in numbers:
-        line = lines[n - 1].removesuffix("\r")
+        line = capped(lines[n - 1].removesuffix("\r"))  # a line of megabytes: its start
         cites = cited.get(n, [])
         if only is None:
             body = _marked(line, [c.span for c in cites if c.span], SPAN_STYLE)

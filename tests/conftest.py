@@ -42,6 +42,8 @@ def seeds() -> Path:
 def run(monkeypatch):
     """Run the CLI in-process with a clean environment; returns the Result."""
     monkeypatch.delenv("CNBLOCK_DATA", raising=False)
+    for name in ("NO_COLOR", "FORCE_COLOR", "CNBLOCK_MAX_MIB"):  # what would change the output
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "160")  # wide enough that a title stays on one line
     runner = CliRunner()
 

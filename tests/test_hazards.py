@@ -174,3 +174,56 @@ def test_every_csv_cell_and_header_stays_text(on_a_terminal, monkeypatch):
                 for line in re.split("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", cell):
                     assert not line.startswith(("=", "+", "-", "@", "\t")), row
     assert "'=2+5" in outputs[0].splitlines()[0]
+
+
+# Display text is capped (issue 8, 27e): a value of megabytes took the table renderer minutes.
+LONG = "ꙮ" * 100_000
+
+
+def long_log() -> str:
+    """Every free text of the log, and every name, LONG; three entities of an event."""
+    return (
+        hazard_log()
+        .replace(_quoted(HAZARD), LONG)
+        .replace(_quoted(FORMULA), LONG)
+        .replace("entities: [org, who]", "entities: [org, who, more]")
+        .replace(
+            "technologies:\n", f"  - {{id: more, kind: company, name: {LONG}}}\ntechnologies:\n"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "command", [*COMMANDS, ["timeline"], ["chart"], ["chart", "--by", "tech"]], ids=" ".join
+)
+def test_no_view_shows_a_value_whole_past_the_cap(run, tmp_path, monkeypatch, command):
+    """Scan: every terminal view of a log whose every text and name is 100,000 characters
+    shows each capped with an ellipsis (names in lists, chart labels and show included);
+    less than half of one such value in all would come through."""
+    monkeypatch.setattr(streams, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(common, "is_terminal", lambda stream: True)
+    monkeypatch.setenv("CNBLOCK_PAGER", "cat")
+    path = tmp_path / "long.yaml"
+    path.write_text(long_log(), "utf-8")
+    result = run("--no-shipped", "--data", str(path), *command)
+    assert result.exit_code == 0, result.output[:2000]
+    assert 0 < result.output.count("ꙮ") < len(LONG) // 2, command
+    assert "…" in result.output or "..." in result.output
+
+
+def test_a_text_line_of_megabytes_is_shown_capped():
+    from cnblock import sourceview
+
+    shown = sourceview.view(["x" * 1_000_000, "short"], {}).plain
+    assert shown.splitlines()[0] == "1 | " + "x" * 4000 + "…"
+    assert shown.splitlines()[1] == "2 | short"
+
+
+def test_names_in_a_list_are_capped_each_and_all():
+    from cnblock import render
+
+    assert render.name_list(["a" * 5000]).plain == "a" * render.MAX_CELL + "…"
+    many = render.name_list([f"n{i}" for i in range(10_000)]).plain
+    assert len(many) == render.MAX_CELL + 1
+    assert many.endswith("…")
+    assert render.name_list(["x" * 10] * 5, limit=2).plain.endswith(" and 3 more")
