@@ -135,8 +135,15 @@ def wrap(text: Text, width: int | None, drawing: Drawing = UNICODE) -> list[Text
     plain = text.plain
     lines: list[Text] = []
     offset = 0
+    # Without spans a line is the slice Rich would make (Text.divide), made directly
+    simple = not text.spans
+    style, justify, overflow = text.style, text.justify, text.overflow
     for paragraph in plain.split("\n"):
         for start, end in _break(paragraph, width, drawing):
+            if simple:
+                piece = plain[offset + start : offset + end].translate(_UNGLUE)
+                lines.append(Text(piece, style=style, justify=justify, overflow=overflow))
+                continue
             line = text[offset + start : offset + end]
             line.plain = line.plain.translate(_UNGLUE)
             lines.append(line)

@@ -140,3 +140,25 @@ def test_a_table_line_is_the_text_appending_each_cell_would_make():
             parts = [(c, 9, right and i % 2 == 0) for i, c in enumerate(cells)]
             made, want = layout._line(parts, drawing), appended(parts, drawing)
             assert (made.plain, made.spans, made.style) == (want.plain, want.spans, want.style)
+
+
+def test_a_wrapped_line_of_plain_text_is_the_slice_rich_would_make():
+    """layout.wrap makes a line of a Text without spans directly: the same as Rich's slice."""
+    from rich.text import Text
+
+    from cnblock import layout
+
+    text = Text(
+        "Wang\u00a0Xing, Zhu\u00a0Peijiang and 比亚迪 more\nwords", style="dim", justify="left"
+    )
+    lines = layout.wrap(text, 12)
+    assert [line.plain for line in lines] == [
+        "Wang Xing,",
+        "Zhu Peijiang",
+        "and 比亚迪",
+        "more",
+        "words",
+    ]
+    for line in lines:
+        assert (line.style, line.justify, line.overflow, line.spans) == ("dim", "left", None, [])
+        assert (line.end, line.no_wrap, line.tab_size) == ("\n", None, None)
