@@ -18,11 +18,13 @@ VALID = Path(__file__).parent / "data" / "valid.yaml"
 
 
 def _seconds(function, *args) -> float:
+    """The best of three runs in this process's CPU time: other work on a shared machine (CI
+    runs three test suites at once) delays the wall clock, not this."""
     best = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()
         function(*args)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
@@ -35,7 +37,7 @@ def test_a_long_list_is_checked_for_duplicates_in_linear_time():
         read(root, "'aliases'")
 
     small, large = _seconds(check, 5_000), _seconds(check, 40_000)
-    assert large / small < 8 * 2.5, (small, large)  # 8x the size: quadratic would be ~64x
+    assert large / small < 8 * 4, (small, large)  # 8x the size: quadratic would be ~64x
 
 
 DEEP = "[" * 30 + "x" + "]" * 30  # 30 lists deep, in an item of a list: 31 levels
@@ -72,7 +74,7 @@ def test_deeply_nested_lists_take_linear_time_and_bounded_memory(tmp_path, where
         assert any(message in p.message for p in caught.value.problems)
 
     small, large = _seconds(load, paths[0]), _seconds(load, paths[1])
-    assert large / small < 8 * 2.5, (small, large)  # 8x the size
+    assert large / small < 8 * 4, (small, large)  # 8x the size: quadratic would be ~64x
     tracemalloc.start()
     try:
         load(paths[1])

@@ -240,9 +240,9 @@ def test_a_huge_text_is_refused_by_its_size_before_it_is_read(shipped, texts_cop
             handle.truncate(3 * 1024**3)  # 3 GiB that take no room on disk
 
     target = _replace_text(shipped, texts_copy, sparse)
-    started = time.perf_counter()
+    started = time.process_time()
     message = _seed_problem(shipped, texts_copy)
-    assert time.perf_counter() - started < 1.0  # the cap is checked before reading anything
+    assert time.process_time() - started < 1.0  # the cap is checked before reading anything
     assert (
         message
         == f"{target}: is 3,221,225,472 bytes; a text may have at most 8,388,608 bytes (8 MiB)"
