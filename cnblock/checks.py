@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cnblock import datelines, loader, provenance, texts
-from cnblock.errors import MAX_PROBLEMS, DataError, Location, Problem
+from cnblock.errors import DataError, Location, Problem, Problems
 from cnblock.model import EventLog
 
 CHECKS = ("schema", "references", "dates", "provenance", "names", "mentions", "coverage")
@@ -76,28 +76,22 @@ class Report(NamedTuple):
 def run(paths: list[str], names: Sequence[str], folder: Path | None) -> Report:
     """Run the checks `names` (in CHECKS) on the merged files, against the texts at hand."""
     wanted = set(names)
-    loading: list[Finding] = []
-    more = 0
+    loaded = Problems()  # the first MAX_PROBLEMS by position, and the count
 
-    def kept(problem: Problem) -> None:  # as found, in bounded memory
-        nonlocal more
-        kind = kind_of_load_problem(problem)
-        if kind not in wanted:
-            return
-        if len(loading) < MAX_PROBLEMS:
-            loading.append(Finding(kind, problem))
-        else:
-            more += 1
+    def kept(problem: Problem) -> None:
+        if kind_of_load_problem(problem) in wanted:
+            loaded(problem)
 
     try:
         log = loader.load(paths, on_problem=kept)
     except DataError:
+        loading = [Finding(kind_of_load_problem(p), p) for p in loaded.kept()]
         blocked = {
             n: "the files do not load (see: cnblock check schema references dates)"
             for n in NEEDS_LOG
             if n in wanted
         }
-        return Report(sorted(loading, key=lambda f: f.problem), blocked, {}, None, more)
+        return Report(loading, blocked, {}, None, loaded.count - len(loading))
     findings: list[Finding] = []
     unchecked: dict[str, str] = {}
     if wanted & set(NEEDS_LOG):

@@ -56,6 +56,15 @@ MAX_ENV = "CNBLOCK_MAX_MIB"
 """Names another cap, in MiB, for a larger log (or a smaller one, to refuse large files)."""
 
 
+def _over(paths: list[str], limit: int) -> bool:
+    """Whether a file is past the size cap, or cannot be looked at (then the load refuses
+    it, or says why, cache or not)."""
+    try:
+        return any(os.stat(path).st_size > limit for path in paths)
+    except OSError:
+        return True
+
+
 def max_bytes() -> int:
     """The size cap of a data file: $CNBLOCK_MAX_MIB MiB when that is set, else MAX_BYTES;
     UsageError when it is set to anything but a whole number of MiB from 1."""
@@ -199,8 +208,9 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if not cached or drafts or on_problem:
-            return _load(paths, drafts, on_problem)
+        limit = max_bytes()  # a bad setting is a usage error, with or without the cache
+        if not cached or drafts or on_problem or _over(paths, limit):
+            return _load(paths, drafts, on_problem)  # the cap applies to a cached file too
         from cnblock import cache
 
         log = cache.read(paths, pick)

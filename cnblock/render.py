@@ -437,7 +437,7 @@ def problem_entry(
     where = problem.location
     out.append(f"{printable(str(where))}: ", style="bold")
     out.append(f"{label}: ", style="bold red" if label == "error" else "bold yellow")
-    out.append(printable(problem.message) + "\n")
+    out.append(printable(capped(problem.message)) + "\n")  # a message may quote a value
     lines = lines_of(where.path)
     if lines is None or not 0 < where.line <= len(lines):
         return out

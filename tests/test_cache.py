@@ -291,3 +291,17 @@ def test_an_event_is_stored_as_the_generic_packing_stores_it(tmp_path):
     fast, generic = cache._Packer(), cache._Packer()
     assert [fast.event(e) for e in events] == [generic.plain(e) for e in events]
     assert fast.positions == generic.positions
+
+
+def test_the_size_setting_is_checked_and_applied_with_a_warm_cache_too(cached, monkeypatch):
+    from cnblock.errors import DataError, UsageError
+
+    loader.load([SHIPPED], cached=True)
+    assert cache_files(cached)  # warm
+    monkeypatch.setenv("CNBLOCK_MAX_MIB", "abc")
+    with pytest.raises(UsageError, match="CNBLOCK_MAX_MIB"):
+        loader.load([SHIPPED], cached=True)
+    monkeypatch.setattr(loader, "max_bytes", lambda: 10)  # a cap below the file's size
+    with pytest.raises(DataError) as refused:
+        loader.load([SHIPPED], cached=True)
+    assert "may have at most 10 bytes" in refused.value.problems[0].message

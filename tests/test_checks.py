@@ -187,3 +187,20 @@ def test_a_problem_two_checks_find_is_tagged_by_each(run, here, monkeypatch):
     result = check(run, here, log_text())
     assert "the same problem [provenance]" in result.stdout
     assert "warning: the same problem [mentions]" in result.stdout
+
+
+def test_check_keeps_the_first_problems_by_position_not_as_found(here, monkeypatch):
+    from cnblock import errors
+
+    # the unknown reference (line 5) is found after the file is read, the missing title
+    # (line 6) while reading it: with room for one, the report keeps line 5's
+    text = log_text(
+        event="  - {id: a, date: '2021', title: T, summary: S, entities: [nobody],"
+        " sources: [{source: mine, line: 1}]}\n"
+        "  - {id: b, date: '2021', summary: S, sources: [{source: mine, line: 1}]}\n"
+    )
+    (here / "cnblock.yaml").write_text(text, "utf-8")
+    monkeypatch.setattr(errors, "MAX_PROBLEMS", 1)
+    report = checks.run([str(here / "cnblock.yaml")], checks.CHECKS, None)
+    assert [(f.problem.location.line, f.check) for f in report.findings] == [(5, "references")]
+    assert report.more == 1

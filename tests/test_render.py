@@ -162,3 +162,13 @@ def test_a_wrapped_line_of_plain_text_is_the_slice_rich_would_make():
     for line in lines:
         assert (line.style, line.justify, line.overflow, line.spans) == ("dim", "left", None, [])
         assert (line.end, line.no_wrap, line.tab_size) == ("\n", None, None)
+
+
+def test_a_problem_message_quoting_a_huge_value_is_capped():
+    from cnblock.errors import Location, Problem
+    from cnblock.text import MAX_SHOWN
+
+    problem = Problem(Location("f.yaml", 1, 1), "unsupported schema " + "k" * 100_000)
+    shown = render.problem_entry(problem, lambda _: None).plain
+    assert len(shown) < MAX_SHOWN + 100
+    assert shown.rstrip().endswith("…")
