@@ -22,7 +22,9 @@ def _prefix() -> list[str]:
         return []
     if shutil.which("setpriv") is None:
         pytest.skip("running as root, and setpriv is not here to drop privileges")
-    probe = subprocess.run([*NOBODY, sys.executable, "-c", "import cnblock"], check=False)
+    probe = subprocess.run(  # from "/", as the commands run: not the checkout's ./cnblock
+        [*NOBODY, sys.executable, "-c", "import cnblock"], cwd="/", check=False
+    )
     if probe.returncode != 0:
         pytest.skip("running as root, and nobody cannot run this Python or import cnblock")
     return NOBODY
