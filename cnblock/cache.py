@@ -53,7 +53,7 @@ from cnblock.model import (
 )
 
 CACHE_ENV = "CNBLOCK_CACHE"
-FORM = 4
+FORM = 5
 """The layout of the cache file; bumped when it changes."""
 RACY_NS = 3_000_000_000
 """A data file whose mtime or ctime is this close to the writing of the cache is also compared
@@ -270,12 +270,20 @@ class _Store:
         self._paths, self._blob = paths, blob
         self._rows: tuple[tuple[Any, ...], ...] | None = None
 
-    def table(self, index: int) -> dict[str, Location]:
+    def table(self, index: int) -> Where:
         if self._rows is None:
             self._rows = marshal.loads(self._blob)
-        row = self._rows[index]
-        path = self._paths[row[0]] if row[0] >= 0 else ""
-        return {row[i]: Location(path, row[i + 1], row[i + 2]) for i in range(1, len(row), 3)}
+        file, runs, *rows = self._rows[index]
+        keys = rows[::3]
+        at = array(
+            "Q", [line << 32 | col for line, col in zip(rows[1::3], rows[2::3], strict=True)]
+        )
+        return Where(
+            self._paths[file] if file >= 0 else "",
+            dict(zip(keys, range(len(keys)), strict=True)),
+            at,
+            {key: _ints(run, "Q") for key, run in runs.items()} if runs else None,
+        )
 
 
 class Positions(Mapping[str, Location]):
@@ -286,9 +294,9 @@ class Positions(Mapping[str, Location]):
 
     def __init__(self, store: _Store, index: int):
         self._store, self._index = store, index
-        self._unpacked: dict[str, Location] | None = None
+        self._unpacked: Where | None = None
 
-    def _table(self) -> dict[str, Location]:
+    def _table(self) -> Where:
         if self._unpacked is None:
             self._unpacked = self._store.table(self._index)
         return self._unpacked
@@ -302,6 +310,14 @@ class Positions(Mapping[str, Location]):
     def __len__(self) -> int:
         return len(self._table())
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._table()
+
+    def __eq__(self, other: object) -> bool:
+        return self._table() == (other._table() if isinstance(other, Positions) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping: unhashable, like a dict
+
 
 class _Packer:
     """Records as plain values: positions apart, strings shared."""
@@ -312,16 +328,23 @@ class _Packer:
         self.positions: list[tuple[Any, ...]] = []
 
     def pack(self, where: Mapping[str, Location]) -> int:
+        """A record's positions as (file, runs, key, line, col, key, line, col, ...): `runs`
+        the long lists' item positions as bytes by the list's key (errors.Where), or None."""
+        runs = None
+        if isinstance(where, Positions):  # a cached log's: as read, runs kept
+            where = where._table()
         if isinstance(where, Where):  # the loader's: read packed, no Location made
             rows = where.rows()
             path = where.path if rows else None
+            if where.runs:
+                runs = {key: run.tobytes() for key, run in where.runs.items()}
         else:
             paths = {loc.path for loc in where.values()}
             if len(paths) > 1:
                 raise ValueError("positions in several files")  # never made by the loader
             path = paths.pop() if paths else None
             rows = [(key, loc.line, loc.col) for key, loc in where.items()]
-        packed: list[Any] = [self.files.setdefault(path, len(self.files)) if path else -1]
+        packed: list[Any] = [self.files.setdefault(path, len(self.files)) if path else -1, runs]
         strings = self.strings
         for key, line, col in rows:
             packed += (strings.setdefault(key, key), line, col)

@@ -32,25 +32,78 @@ class Where(Mapping[str, Location]):
     """Where each value of one record stands: a mapping of its keys to Locations, kept packed.
     The keys' index is shared by every record of the same shape and the positions are one
     array of ints, so that the positions of a large log cost a few bytes each; a Location is
-    made only when one is asked for (a listing never asks)."""
+    made only when one is asked for (a listing never asks).
 
-    __slots__ = ("_at", "_index", "_path")
+    `runs`: the items of a long list, by the list's key: the positions of `KEY.0`, `KEY.1`, ...
+    as one array (the reader's own), not one key each, so that a list of a million names costs
+    8 bytes a name here. They read as if they were keys: iteration yields each right after
+    KEY, in order."""
 
-    def __init__(self, path: str, index: Mapping[str, int], at: array[int]):
-        self._path, self._index, self._at = path, index, at
+    __slots__ = ("_at", "_index", "_path", "_runs")
+
+    def __init__(
+        self,
+        path: str,
+        index: Mapping[str, int],
+        at: array[int],
+        runs: Mapping[str, array[int]] | None = None,
+    ):
+        self._path, self._index, self._at, self._runs = path, index, at, runs
 
     def __getitem__(self, key: str) -> Location:
-        at = self._at[self._index[key]]
+        i = self._index.get(key)
+        at = self._at[i] if i is not None else self._in_run(key)
         return Location(self._path, at >> _COL_BITS, at & _COL_MASK)
 
+    def _in_run(self, key: str) -> int:
+        """The packed position of the run item `key` (`KEY.N`); KeyError if there is none."""
+        head, _, number = key.rpartition(".")
+        run = self._runs.get(head) if self._runs else None
+        if run is None or not (number.isascii() and number.isdigit() and len(number) <= 18):
+            raise KeyError(key)
+        at = int(number)
+        if at >= len(run) or str(at) != number:  # 'KEY.01' was never a key
+            raise KeyError(key)
+        return run[at]
+
     def __contains__(self, key: object) -> bool:
-        return key in self._index
+        if key in self._index:
+            return True
+        if not self._runs or not isinstance(key, str):
+            return False
+        try:
+            self._in_run(key)
+        except KeyError:
+            return False
+        return True
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        runs = self._runs
+        if not runs:
+            return iter(self._index)
+        return (
+            name
+            for key in self._index
+            for name in (
+                (key, *(f"{key}.{n}" for n in range(len(runs[key])))) if key in runs else (key,)
+            )
+        )
 
     def __len__(self) -> int:
-        return len(self._index)
+        runs = self._runs
+        return len(self._index) + (sum(map(len, runs.values())) if runs else 0)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Where) and (
+            self._path == other._path
+            and list(self._index.items()) == list(other._index.items())
+            and self._at == other._at
+            and dict(self._runs or {}) == dict(other._runs or {})
+        ):
+            return True  # the same layout: compared without a Location made
+        return Mapping.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping: unhashable, like a dict
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -60,8 +113,14 @@ class Where(Mapping[str, Location]):
         """The file every position of the record is in."""
         return self._path
 
+    @property
+    def runs(self) -> Mapping[str, array[int]]:
+        """The long lists' item positions by the list's key (see the class); often empty."""
+        return self._runs or {}
+
     def rows(self) -> list[tuple[str, int, int]]:
-        """Each key with its line and column, in order, without making a Location."""
+        """Each key but the runs' items with its line and column, in order, without making a
+        Location (the runs' items: `runs`)."""
         at = self._at
         return [(key, at[i] >> _COL_BITS, at[i] & _COL_MASK) for key, i in self._index.items()]
 

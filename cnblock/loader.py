@@ -36,7 +36,7 @@ from cnblock.model import (
 )
 from cnblock.suggest import did_you_mean
 from cnblock.text import Lines
-from cnblock.yamlnodes import Map, Node, Scalar, Seq, parse
+from cnblock.yamlnodes import Map, Node, Scalar, Scalars, Seq, parse
 
 SCHEMA = 2
 """The newest schema: what `export --format yaml` writes. Every schema in SCHEMAS loads."""
@@ -496,7 +496,7 @@ def _sha256(node: Node, what: str = "sha256") -> str:
     return value
 
 
-def _seq(node: Node, what: str) -> list[Node]:
+def _seq(node: Node, what: str) -> Sequence[Node]:
     if isinstance(node, Scalar) and node.is_null:
         return []
     if not isinstance(node, Seq):
@@ -508,8 +508,9 @@ def _list_of(item: Callable[[Node, str], str]) -> Callable[[Node, str], tuple[st
     def read(node: Node, what: str) -> tuple[str, ...]:
         values: list[str] = []
         seen: set[str] = set()  # a list may be long: a set keeps the check linear
+        each = f"each entry of {what}"
         for child in _seq(node, what):
-            value = item(child, f"each entry of {what}")
+            value = item(child, each)
             if value in seen:
                 raise _BadValueError(child.loc, f"'{value}' is listed twice in {what}")
             seen.add(value)
@@ -609,12 +610,22 @@ def _packed(node: Node) -> int:
     return pack(node.loc.line, node.loc.col)
 
 
-def _inner_positions(key: str, node: Node, keys: list[str], at: list[int]) -> None:
+RUN = 64
+"""A list of more scalars than this keeps its items' positions as a run (errors.Where)."""
+
+
+def _inner_positions(
+    key: str, node: Node, keys: list[str], at: list[int], runs: dict[str, array[int]]
+) -> None:
     """Add the positions of a list or mapping that is the value of `key`: its own, and each
     item's, so that a bad reference is shown at the item itself (for a mapping, each key's
-    position and its value's)."""
+    position and its value's). A long list of scalars adds its reader's array of positions
+    as a run, not a key and a number for each item."""
     at.append(_packed(node))
     if isinstance(node, Seq):
+        if isinstance(node.items, Scalars) and len(node.items) > RUN:
+            runs[key] = node.items.at
+            return
         for i, item in enumerate(node.items):
             keys.append(f"{key}.{i}")
             at.append(_packed(item))
@@ -763,6 +774,7 @@ class _Builder:
         values: dict[str, Any] = {}
         keys: list[str] = []  # where each value stands, packed (errors.Where)
         at: list[int] = []
+        runs: dict[str, array[int]] = {}
         complete = True
         newer = _SCHEMA2_KEYS.get(kind, ()) if self.schema < 2 else ()
         for key, (key_node, value) in node.items.items():
@@ -787,7 +799,7 @@ class _Builder:
                 if not required and value[3] and value[0] in _NULLS:
                     continue  # an optional field left empty is the same as leaving it out
             else:
-                _inner_positions(key, value, keys, at)
+                _inner_positions(key, value, keys, at, runs)
             try:
                 values[key] = (reader or self._citations)(value, what)
             except _BadValueError as bad:
@@ -800,17 +812,19 @@ class _Builder:
             for key in missing:
                 self._problem(node.loc, f"{name} has no '{key}'")
             complete = False
-        return values, self._where(node.loc.path, keys, at), complete
+        return values, self._where(node.loc.path, keys, at, runs), complete
 
-    def _where(self, path: str, keys: list[str], at: list[int]) -> Where:
+    def _where(
+        self, path: str, keys: list[str], at: list[int], runs: dict[str, array[int]]
+    ) -> Where:
         """The packed positions of one record; records of one shape share the keys' index."""
         shape = tuple(keys)
         index = self._shapes.get(shape)
         if index is None:
             index = {key: i for i, key in enumerate(shape)}  # a repeated key: the last wins
-            if len(shape) <= 64:  # a long list's record is a shape of its own
+            if len(shape) <= RUN:  # a long mapping's record is a shape of its own
                 self._shapes[shape] = index
-        return Where(path, index, array("Q", at))
+        return Where(path, index, array("Q", at), runs or None)
 
     def _citations(self, node: Node, what: str) -> tuple[Citation, ...]:
         citations = []

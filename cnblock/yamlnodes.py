@@ -12,8 +12,9 @@ import contextlib
 import functools
 import re
 import sys
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from cnblock.errors import DataError, Location, Problem, ProblemSink
 
@@ -69,12 +70,66 @@ class _Sink(list[Any]):
 _HOLLOW: list[Any] = _Sink()
 
 
+class Scalars(Sequence[Scalar]):
+    """The items of a list while each is a scalar, kept compact: the texts, and the positions
+    packed as errors.Where keeps them (line << 32 | col) in one array, not a Scalar and a line
+    number each. A list of a million names costs what its names cost, and a few bytes a name.
+    Each Scalar is made when it is asked for (iteration makes one at a time)."""
+
+    __slots__ = ("at", "path", "plain", "values")
+
+    def __init__(self, path: str):
+        self.path = path
+        self.values: list[str] = []
+        self.at = array("Q")
+        self.plain = bytearray()
+
+    def add(self, value: str, line: int, col: int, plain: bool) -> None:
+        self.values.append(value)
+        self.at.append(line << 32 | col)
+        self.plain.append(plain)
+
+    def append(self, scalar: Scalar) -> None:
+        self.add(scalar[0], scalar[1], scalar[2], scalar[3])
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def _scalar(self, value: str, at: int, plain: int) -> Scalar:
+        return _new_scalar(Scalar, (value, at >> 32, at & 0xFFFFFFFF, bool(plain), self.path))
+
+    @overload
+    def __getitem__(self, index: int) -> Scalar: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Scalar]: ...
+    def __getitem__(self, index: int | slice) -> Scalar | list[Scalar]:
+        if isinstance(index, slice):
+            return list(map(self._scalar, self.values[index], self.at[index], self.plain[index]))
+        return self._scalar(self.values[index], self.at[index], self.plain[index])
+
+    def __iter__(self) -> Iterator[Scalar]:
+        return map(self._scalar, self.values, self.at, self.plain)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other if isinstance(other, list) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Seq:
     __slots__ = ("items", "loc")
 
     def __init__(self, loc: Location, hollow: bool = False):
         self.loc: Location = loc
-        self.items: list[Node] = _HOLLOW if hollow else []
+        self.items: list[Node] | Scalars = _HOLLOW if hollow else Scalars(loc.path)
+        """A Scalars while every item is a scalar (the common list), a list once one is not."""
+
+    def append(self, node: Node) -> None:
+        """Add an item, whatever it is."""
+        items = self.items
+        if items.__class__ is Scalars and node.__class__ is not Scalar:
+            items = self.items = list(items)
+        items.append(node)  # type: ignore[arg-type]  # a Scalar, when items is Scalars
 
     @property
     def hollow(self) -> bool:
@@ -352,7 +407,7 @@ class _Tree:
         self.roots: list[Node] = []
         self.streamed: dict[int, str] = {}  # id() of the top-level lists handed over by item
 
-    def read(self, events: Iterator[_Event]) -> None:  # noqa: PLR0912 - the hot loop
+    def read(self, events: Iterator[_Event]) -> None:  # noqa: PLR0912, PLR0915 - the hot loop
         """Build the tree from the parser's events. The loop of a large load: the common
         cases (a scalar key or value in a mapping, an item of a list) are written out here,
         with names held locally; anything unusual goes to a method."""
@@ -368,10 +423,15 @@ class _Tree:
                 anchor, tag, _, value, mark, _, style = event.args
                 if anchor is not None or (tag is not None and tag != "!"):
                     self.refuse(anchor, tag, Location(path, mark.line + 1, mark.column + 1))
+                parent = stack[-1] if stack else None
+                if parent.__class__ is Seq and id(parent) not in streamed:
+                    run = parent.items
+                    if run.__class__ is Scalars:  # a list item, kept compact: commonest
+                        run.add(value, mark.line + 1, mark.column + 1, not style)
+                        continue
                 scalar = _new_scalar(  # libyaml's style is '' when plain, pure's None
                     Scalar, (value, mark.line + 1, mark.column + 1, not style, path)
                 )
-                parent = stack[-1] if stack else None
                 if parent.__class__ is Map:
                     key = parent.pending
                     if key is None:
@@ -383,7 +443,7 @@ class _Tree:
                         parent.pending = None
                         continue
                 elif parent is not None and id(parent) not in streamed:
-                    parent.items.append(scalar)  # type: ignore[union-attr]  # a list item
+                    parent.append(scalar)  # type: ignore[union-attr]  # an item of a mixed list
                     continue
                 attach(scalar)  # a duplicate key, the value of a complex key, a streamed item
             elif kind in ends:
@@ -461,7 +521,7 @@ class _Tree:
                 or not isinstance(top, Map)
                 or not self.on_item(key, node, top)
             ):
-                parent.items.append(node)
+                parent.append(node)
         elif parent.pending is None:
             if isinstance(node, Scalar):
                 parent.pending = node

@@ -269,7 +269,7 @@ def test_the_loaders_positions_are_stored_as_their_locations_are():
     assert all(isinstance(where, Where) for where in wheres)
     assert [packed.pack(w) for w in wheres] == [plain.pack(dict(w)) for w in wheres]
     assert packed.positions == plain.positions
-    assert packed.positions[-1] == (-1,)
+    assert packed.positions[-1] == (-1, None)  # no file, no runs
 
 
 def test_an_event_is_stored_as_the_generic_packing_stores_it(tmp_path):
@@ -305,3 +305,26 @@ def test_the_size_setting_is_checked_and_applied_with_a_warm_cache_too(cached, m
     with pytest.raises(DataError) as refused:
         loader.load([SHIPPED], cached=True)
     assert "may have at most 10 bytes" in refused.value.problems[0].message
+
+
+def test_a_long_lists_positions_are_cached_as_one_run(cached, tmp_path):
+    """A list of more than loader.RUN names keeps its items' positions as one array
+    (errors.Where runs); the cache stores that array as it is, and reads it back the same."""
+    names = "".join(f"      - alias-{n:07d}\n" for n in range(20_000))
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        "schema: 1\nentities:\n  - id: big\n    kind: company\n    name: Big\n    aliases:\n"
+        f"{names}events: []\n",
+        "utf-8",
+    )
+    fresh = loader.load([str(path)])
+    assert set(fresh.entities["big"].where.runs) == {"aliases"}
+    assert cache.write([str(path)], fresh)
+    copy = cache.read([str(path)])
+    assert copy == fresh
+    mine, theirs = copy.entities["big"].where, fresh.entities["big"].where
+    assert list(mine.items()) == list(theirs.items())
+    assert mine["aliases.19999"] == theirs["aliases.19999"]
+    (name,) = cache_files(cached)
+    # a key and two numbers an item would make it twice the size of the file
+    assert os.stat(cached / name).st_size < 1.2 * path.stat().st_size

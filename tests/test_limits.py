@@ -266,3 +266,116 @@ def test_a_size_cap_that_is_not_a_number_stops_the_command(run, monkeypatch, com
         "cnblock: CNBLOCK_MAX_MIB='1.5' is not a size: give a whole number of MiB (1 or more),"
         " or unset it\n"
     )
+
+
+def _long_aliases(path, count: int, extra: str = "") -> None:
+    """The issue's case in small: one entity with `count` aliases, one a line."""
+    names = "".join(f"      - alias-{n:07d}\n" for n in range(count))
+    path.write_text(
+        "schema: 1\nentities:\n  - id: big\n    kind: company\n    name: Big\n    aliases:\n"
+        f"{names}{extra}events: []\n",
+        "utf-8",
+    )
+
+
+def test_a_long_list_of_names_loads_in_linear_time_and_bounded_memory(tmp_path):
+    """Regression (issue 8, class 6): 1.6M aliases in one list (34 MB) took 733 MB, 21x the
+    file: each item was kept as a Scalar, and its position under a key 'aliases.N' of its own.
+    Now a list of scalars is kept as its texts and one array of positions, and a record keeps
+    that array as a run (errors.Where)."""
+    small, large = tmp_path / "small.yaml", tmp_path / "large.yaml"
+    _long_aliases(small, 20_000)
+    _long_aliases(large, 160_000)
+
+    def load(path) -> None:
+        big = loader.load([str(path)]).entities["big"]
+        count = len(big.aliases)
+        assert big.aliases[-1] == f"alias-{count - 1:07d}"
+        assert big.where[f"aliases.{count - 1}"][1:] == (6 + count, 9)
+
+    ratio = _seconds(load, large) / _seconds(load, small)
+    assert ratio < 8 * 4, ratio  # 8x the size: quadratic would be ~64x
+    tracemalloc.start()
+    try:
+        load(large)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * large.stat().st_size, (peak, large.stat().st_size)
+
+
+def test_an_item_of_a_long_list_is_reported_where_it_stands(tmp_path):
+    """A run keeps every item's position: a repeated alias and an unknown entity in long
+    lists are shown at the item itself."""
+    path = tmp_path / "log.yaml"
+    ids = [f"e{n}" for n in range(loader.RUN + 10)]
+    entities = "".join(f"    - {{id: {i}, kind: company, name: N{i}}}\n" for i in ids)
+    cited = ", ".join([*ids[:70], "nobody", *ids[70:]])
+    _long_aliases(
+        path,
+        loader.RUN + 5,
+        extra=f"      - alias-0000003\n  {entities.strip()}\n".replace("\n    - ", "\n  - "),
+    )
+    text = path.read_text("utf-8").replace(
+        "events: []\n",
+        "sources: [{id: s, publisher: P, published: '2020', language: en}]\n"
+        f"events:\n  - {{id: a, date: '2018', title: T, summary: S, entities: [{cited}],"
+        " sources: [{source: s, line: 1}]}\n",
+    )
+    path.write_text(text, "utf-8")
+    with pytest.raises(DataError) as caught:
+        loader.load([str(path)])
+    lines = text.split("\n")
+    found = {p.message: (p.location.line, p.location.col) for p in caught.value.problems}
+    repeated = found["'alias-0000003' is listed twice in 'aliases'"]
+    assert lines[repeated[0] - 1][repeated[1] - 1 :] == "alias-0000003"
+    unknown = next(at for message, at in found.items() if message.startswith("unknown entity"))
+    assert lines[unknown[0] - 1][unknown[1] - 1 :].startswith("nobody, e70")
+
+
+def test_a_run_reads_as_the_keys_it_stands_for():
+    """errors.Where with a run: the same mapping, in the same order, as a key for each item."""
+    from array import array
+
+    from cnblock.errors import Where
+
+    positions = [5 << 32 | 3, 6 << 32 | 9, 7 << 32 | 9, 8 << 32 | 9, 9 << 32 | 1]
+    keys = ["id", "names", "names.0", "names.1", "names.2", "kind"]
+    flat = Where(
+        "f",
+        {k: i for i, k in enumerate(keys)},
+        array("Q", [positions[0], *positions[1:4], positions[3] + 1, positions[4]]),
+    )
+    run = Where(
+        "f",
+        {"id": 0, "names": 1, "kind": 2},
+        array("Q", [positions[0], positions[1], positions[4]]),
+        {"names": array("Q", [positions[2], positions[3], positions[3] + 1])},
+    )
+    assert list(run) == keys
+    assert list(run.items()) == list(flat.items())
+    assert len(run) == 6
+    assert run == flat
+    assert flat == run
+    assert run["names.2"] == Location("f", 8, 10)
+    assert "names.1" in run
+    for missing in ("names.3", "names.01", "names.-1", "names.x", "names." + "9" * 30, "kind.0"):
+        assert missing not in run
+        with pytest.raises(KeyError):
+            run[missing]
+
+
+def test_a_list_of_scalars_and_more_keeps_every_item_in_order():
+    """A list starts compact (yamlnodes.Scalars) and becomes a plain list of nodes at its first
+    list or mapping: nothing is lost or reordered, and each scalar keeps its position."""
+    root, _ = yamlnodes.parse("k: [a, 'b', {c: d}, e, [f]]\n", "f")
+    items = root.items["k"][1].items
+    assert [type(n).__name__ for n in items] == ["Scalar", "Scalar", "Map", "Scalar", "Seq"]
+    assert [(n.value, n.loc[1:], n.plain) for n in items if type(n).__name__ == "Scalar"] == [
+        ("a", (1, 5), True),
+        ("b", (1, 8), False),
+        ("e", (1, 21), True),
+    ]
+    compact, _ = yamlnodes.parse("k: [a, 'b']\n", "f")
+    assert isinstance(compact.items["k"][1].items, yamlnodes.Scalars)
+    assert compact.items["k"][1].items[1] == yamlnodes.Scalar("b", Location("f", 1, 8), False)
