@@ -36,7 +36,7 @@ from cnblock.model import (
 )
 from cnblock.suggest import did_you_mean
 from cnblock.text import Lines
-from cnblock.yamlnodes import Map, Node, Scalar, Scalars, Seq, parse
+from cnblock.yamlnodes import NULLS, Map, Node, Scalar, Scalars, Seq, parse
 
 SCHEMA = 2
 """The newest schema: what `export --format yaml` writes. Every schema in SCHEMAS loads."""
@@ -305,7 +305,6 @@ _TEXT = re.compile("[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]+")
 _LINE = re.compile("[^\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]+")
 """Text and a line that are certainly good (no control character; a line, no line break
 either). What they do not match goes the long way, which says what is wrong."""
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 def _text(node: Node, what: str = "this value") -> str:
@@ -313,7 +312,7 @@ def _text(node: Node, what: str = "this value") -> str:
     # its value, node[3] whether it was written plain; see yamlnodes.Scalar).
     if node.__class__ is Scalar:
         value = node[0]
-        if _TEXT.fullmatch(value) and not value.isspace() and not (node[3] and value in _NULLS):
+        if _TEXT.fullmatch(value) and not value.isspace() and not (node[3] and value in NULLS):
             return value
     return _checked_text(node, what)
 
@@ -335,7 +334,7 @@ def _checked_text(node: Node, what: str) -> str:
 def _line(node: Node, what: str = "this value") -> str:
     if node.__class__ is Scalar:  # the common case, as in _text
         value = node[0]
-        if _LINE.fullmatch(value) and not value.isspace() and not (node[3] and value in _NULLS):
+        if _LINE.fullmatch(value) and not value.isspace() and not (node[3] and value in NULLS):
             return value
     value = _checked_text(node, what)
     if "\n" in value or "\r" in value:
@@ -796,7 +795,7 @@ class _Builder:
             keys.append(key)
             if value.__class__ is Scalar:  # node[1], node[2]: its line and column
                 at.append(value[1] << 32 | value[2])
-                if not required and value[3] and value[0] in _NULLS:
+                if not required and value[3] and value[0] in NULLS:
                     continue  # an optional field left empty is the same as leaving it out
             else:
                 _inner_positions(key, value, keys, at, runs)

@@ -13,6 +13,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from cnblock.errors import OutputError, Terminated
 
@@ -26,6 +27,10 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _message(exc: OSError) -> str:
     return exc.strerror.lower() if exc.strerror else str(exc)
+
+
+def _exists(path: str) -> OutputError:
+    return OutputError(f"{path}: already exists; add --force to replace it")
 
 
 def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...] = ()) -> None:
@@ -47,27 +52,17 @@ def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...
     _check_folder(target.parent, path)
     mode = _existing_mode(target, path)
     if mode is not None and not force:
-        raise OutputError(f"{path}: already exists; add --force to replace it")
+        raise _exists(path)
     _sweep(target)
     data = text.encode("utf-8")
+    # made 0600; a new file is 0644 (less the umask), a replaced one keeps its mode
+    made = 0o666 & ~_umask() if mode is None else mode
     with _terminations_as_exit():
+        temporary: str | None = None
         try:
-            handle, temporary = _unnamed(target.parent), None
-            if handle is None:
-                handle, temporary = tempfile.mkstemp(
-                    dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-                )
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot write there: {_message(exc)}") from None
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-                # made 0600; a new file is 0644 (less the umask), a replaced one keeps its mode
-                os.fchmod(stream.fileno(), 0o666 & ~_umask() if mode is None else mode)
-                if temporary is None:  # a name only now, once it is whole
-                    temporary = _name(stream.fileno(), target, path, force)
+            placed, temporary = _write_unnamed(target, path, force, data, made)
+            if not placed:
+                temporary = _write_named(target, path, data, made)
             if temporary is not None:
                 if force:
                     _existing_mode(target, path)  # once more: it may have been swapped meanwhile
@@ -79,6 +74,55 @@ def write_file(path: str, text: str, force: bool = False, inputs: tuple[str, ...
         finally:
             if temporary is not None and os.path.lexists(temporary):
                 os.unlink(temporary)
+
+
+def _write_unnamed(
+    target: Path, path: str, force: bool, data: bytes, mode: int
+) -> tuple[bool, str | None]:
+    """Write `data` into an unnamed file beside `target` and name it (see _name): whether it
+    was, and the temporary name still to rename over the target (with `force`). (False, None)
+    where there is no unnamed file, or it cannot be named: nothing was left."""
+    try:
+        unnamed = _unnamed(target.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write there: {_message(exc)}") from None
+    if unnamed is None:
+        return False, None
+    with os.fdopen(unnamed, "wb") as stream:
+        _fill(stream, data, mode)
+        try:
+            return True, _name(stream.fileno(), target, path, force)  # once it is whole
+        except _UnnameableError:
+            return False, None  # linking through /proc refused (a sandbox): a named one instead
+
+
+def _write_named(target: Path, path: str, data: bytes, mode: int) -> str:
+    """Write `data` into a named temporary beside `target`: its name (removed on failure)."""
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write there: {_message(exc)}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            _fill(stream, data, mode)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary
+
+
+def _fill(stream: BinaryIO, data: bytes, mode: int) -> None:
+    """Write `data`, make sure it is on the disk, and give the file its `mode`."""
+    stream.write(data)
+    stream.flush()
+    os.fsync(stream.fileno())
+    os.fchmod(stream.fileno(), mode)
+
+
+class _UnnameableError(Exception):
+    """The unnamed file could not be given a name (linkat through /proc refused)."""
 
 
 def _unnamed(folder: Path) -> int | None:
@@ -112,15 +156,21 @@ def _name(fd: int, target: Path, path: str, force: bool) -> str | None:
             try:
                 os.link(source, target.name, src_dir_fd=folder, dst_dir_fd=folder)
             except FileExistsError:
-                raise OutputError(f"{path}: already exists; add --force to replace it") from None
+                raise _exists(path) from None
+            except OSError as exc:
+                raise _UnnameableError from exc
             return None
         import secrets
 
         for _ in range(100):
             name = f".{target.name}.{secrets.token_hex(4)}.tmp"
-            with contextlib.suppress(FileExistsError):
+            try:
                 os.link(source, name, src_dir_fd=folder, dst_dir_fd=folder)
-                return str(target.parent / name)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise _UnnameableError from exc
+            return str(target.parent / name)
         raise FileExistsError(errno.EEXIST, "no free temporary name")
     finally:
         os.close(folder)
@@ -220,10 +270,10 @@ def _link_without_replacing(temporary: str, target: Path, path: str) -> None:
     try:
         os.link(temporary, target)
     except FileExistsError:
-        raise OutputError(f"{path}: already exists; add --force to replace it") from None
+        raise _exists(path) from None
     except OSError:
         if target.exists():
-            raise OutputError(f"{path}: already exists; add --force to replace it") from None
+            raise _exists(path) from None
         os.replace(temporary, target)
 
 

@@ -27,7 +27,8 @@ command answered from the cache never needs it)."""
 if TYPE_CHECKING:
     import yaml
 
-_NULLS = {"", "~", "null", "Null", "NULL"}
+NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+"""The plain texts YAML reads as null (an empty value among them)."""
 
 
 class Scalar(tuple[str, int, int, bool, str]):
@@ -55,7 +56,7 @@ class Scalar(tuple[str, int, int, bool, str]):
 
     @property
     def is_null(self) -> bool:
-        return self[3] and self[0] in _NULLS
+        return self[3] and self[0] in NULLS
 
 
 class _Sink(list[Any]):

@@ -254,3 +254,30 @@ def test_a_signal_during_a_write_leaves_no_temporary(tmp_path, signame):
     if signame == "SIGTERM":
         assert done.returncode == 128 + signal.SIGTERM
         assert done.stderr == ""
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_unnamed_file_that_cannot_be_named_falls_back_to_a_named_one(
+    tmp_path, monkeypatch, temporary_kind, force
+):
+    """Some sandboxes let O_TMPFILE be opened but refuse to link it through /proc: the export
+    is then written through a named temporary, as on other systems, not refused."""
+    if temporary_kind == "named":
+        pytest.skip("the unnamed file is what this is about")
+    real_link = os.link
+    refused = []
+
+    def link(source, *args, **kwargs):
+        if str(source).startswith(output._FDS):
+            refused.append(source)
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        return real_link(source, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "link", link)
+    target = tmp_path / "out.md"
+    if force:
+        target.write_text("old", "utf-8")
+    output.write_file(str(target), "new\n", force=force)
+    assert refused
+    assert target.read_text("utf-8") == "new\n"
+    assert leftovers(tmp_path) == []
