@@ -262,26 +262,48 @@ def _replace(target: Path, parts: list[bytes]) -> bool:
 
 
 class _Store:
-    """Every record's positions, kept as one marshalled blob until one of them is asked for."""
+    """Every record's positions, kept as one marshalled blob until one of them is asked for:
+    the key shapes, and for each record its file, its shape and where its positions start in
+    one array of them (as errors.Where packs them), and the runs of long lists."""
 
-    __slots__ = ("_blob", "_paths", "_rows")
+    __slots__ = (
+        "_at",
+        "_blob",
+        "_file",
+        "_indexes",
+        "_paths",
+        "_runs",
+        "_shape",
+        "_shapes",
+        "_starts",
+    )
 
     def __init__(self, paths: tuple[str, ...], blob: bytes | memoryview):
         self._paths, self._blob = paths, blob
-        self._rows: tuple[tuple[Any, ...], ...] | None = None
+        self._shapes: tuple[tuple[str, ...], ...] | None = None
 
     def table(self, index: int) -> Where:
-        if self._rows is None:
-            self._rows = marshal.loads(self._blob)
-        file, runs, *rows = self._rows[index]
-        keys = rows[::3]
-        at = array(
-            "Q", [line << 32 | col for line, col in zip(rows[1::3], rows[2::3], strict=True)]
-        )
+        if self._shapes is None:
+            shapes, files, shape, at, runs = marshal.loads(self._blob)
+            self._file, self._shape, self._at = _ints(files), _ints(shape), _ints(at, "Q")
+            self._runs: dict[int, dict[str, bytes]] = runs
+            self._indexes: dict[int, dict[str, int]] = {}
+            starts = [0]  # each record's positions follow the last's
+            for number in self._shape:
+                starts.append(starts[-1] + len(shapes[number]))
+            if starts[-1] != len(self._at):
+                raise ValueError("positions of another size")
+            self._starts = array("q", starts)
+            self._shapes = shapes
+        number, file = self._shape[index], self._file[index]
+        keys = self._indexes.get(number)
+        if keys is None:
+            keys = self._indexes[number] = {k: i for i, k in enumerate(self._shapes[number])}
+        runs = self._runs.get(index)
         return Where(
             self._paths[file] if file >= 0 else "",
-            dict(zip(keys, range(len(keys)), strict=True)),
-            at,
+            keys,
+            self._at[self._starts[index] : self._starts[index + 1]],
             {key: _ints(run, "Q") for key, run in runs.items()} if runs else None,
         )
 
@@ -325,31 +347,51 @@ class _Packer:
     def __init__(self) -> None:
         self.files: dict[str, int] = {}
         self.strings: dict[str, str] = {}
-        self.positions: list[tuple[Any, ...]] = []
+        # the positions of every record (see _Store): its file, its key shape, its runs
+        self.shapes: dict[tuple[str, ...], int] = {}
+        self.file, self.shape, self.at = array("i"), array("i"), array("Q")
+        self.runs: dict[int, dict[str, bytes]] = {}
+        self._indexes: dict[int, tuple[Mapping[str, int], int]] = {}  # id() -> (index, shape)
 
     def pack(self, where: Mapping[str, Location]) -> int:
-        """A record's positions as (file, runs, key, line, col, key, line, col, ...): `runs`
-        the long lists' item positions as bytes by the list's key (errors.Where), or None."""
-        runs = None
+        """Add a record's positions (see _Store); the number to find them by."""
         if isinstance(where, Positions):  # a cached log's: as read, runs kept
             where = where._table()
-        if isinstance(where, Where):  # the loader's: read packed, no Location made
-            rows = where.rows()
-            path = where.path if rows else None
-            if where.runs:
-                runs = {key: run.tobytes() for key, run in where.runs.items()}
+        runs: Mapping[str, array[int]] = {}
+        if isinstance(where, Where):  # the loader's: as packed, no Location made
+            path = where.path
+            index, at, runs = where.packed()
+            seen = self._indexes.get(id(index))  # records of one shape share their index
+            if seen is not None and seen[0] is index:
+                shape = seen[1]
+            elif list(index.values()) == list(range(len(at))):  # one place a key, in order
+                shape = self.shapes.setdefault(tuple(index), len(self.shapes))
+                self._indexes[id(index)] = (index, shape)
+            else:  # a key given twice (its last place counts): as its rows read
+                rows = where.rows()
+                shape = self.shapes.setdefault(tuple(r[0] for r in rows), len(self.shapes))
+                at = array("Q", [line << 32 | col for _, line, col in rows])
         else:
             paths = {loc.path for loc in where.values()}
             if len(paths) > 1:
                 raise ValueError("positions in several files")  # never made by the loader
-            path = paths.pop() if paths else None
-            rows = [(key, loc.line, loc.col) for key, loc in where.items()]
-        packed: list[Any] = [self.files.setdefault(path, len(self.files)) if path else -1, runs]
-        strings = self.strings
-        for key, line, col in rows:
-            packed += (strings.setdefault(key, key), line, col)
-        self.positions.append(tuple(packed))
-        return len(self.positions) - 1
+            path = paths.pop() if paths else ""
+            shape = self.shapes.setdefault(tuple(where), len(self.shapes))
+            at = array("Q", [loc.line << 32 | loc.col for loc in where.values()])
+        number = len(self.file)
+        self.file.append(self.files.setdefault(path, len(self.files)) if len(at) else -1)
+        self.shape.append(shape)
+        self.at.extend(at)
+        if runs:
+            self.runs[number] = {key: run.tobytes() for key, run in runs.items()}
+        return number
+
+    def positions(self) -> bytes:
+        """Every record's positions, as _Store reads them."""
+        shapes = sorted(self.shapes, key=self.shapes.__getitem__)
+        return marshal.dumps(
+            (tuple(shapes), self.file.tobytes(), self.shape.tobytes(), self.at.tobytes(), self.runs)
+        )
 
     def plain(self, record: Any) -> tuple[Any, ...]:
         return tuple(self.value(record, n, v) for n, v in zip(record._fields, record, strict=True))
@@ -435,7 +477,7 @@ def _encode(log: EventLog) -> tuple[tuple[Any, ...], list[bytes], bytes]:
         array("i", keys.first).tobytes(),
         array("i", keys.last).tobytes(),
     )
-    positions = marshal.dumps(tuple(packer.positions))
+    positions = packer.positions()
     body = (tuple(packer.files), *small, plain_keys, ends.tobytes(), ends[-1], len(positions))
     return body, events, positions
 

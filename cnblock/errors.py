@@ -118,6 +118,11 @@ class Where(Mapping[str, Location]):
         """The long lists' item positions by the list's key (see the class); often empty."""
         return self._runs or {}
 
+    def packed(self) -> tuple[Mapping[str, int], array[int], Mapping[str, array[int]]]:
+        """The packed form, as made: each key's place in the array of positions, that array
+        (line << 32 | col), and the runs (see the class). For a store that keeps them as is."""
+        return self._index, self._at, self._runs or {}
+
     def rows(self) -> list[tuple[str, int, int]]:
         """Each key but the runs' items with its line and column, in order, without making a
         Location (the runs' items: `runs`)."""

@@ -268,8 +268,10 @@ def test_the_loaders_positions_are_stored_as_their_locations_are():
     packed, plain = cache._Packer(), cache._Packer()
     assert all(isinstance(where, Where) for where in wheres)
     assert [packed.pack(w) for w in wheres] == [plain.pack(dict(w)) for w in wheres]
-    assert packed.positions == plain.positions
-    assert packed.positions[-1] == (-1, None)  # no file, no runs
+    assert packed.positions() == plain.positions()
+    assert packed.file[-1] == -1  # no positions: no file
+    store = cache._Store(tuple(packed.files), packed.positions())
+    assert [dict(store.table(n)) for n in range(len(wheres))] == [dict(w) for w in wheres]
 
 
 def test_an_event_is_stored_as_the_generic_packing_stores_it(tmp_path):
@@ -290,7 +292,7 @@ def test_an_event_is_stored_as_the_generic_packing_stores_it(tmp_path):
     events += loader.load([str(path)]).events
     fast, generic = cache._Packer(), cache._Packer()
     assert [fast.event(e) for e in events] == [generic.plain(e) for e in events]
-    assert fast.positions == generic.positions
+    assert fast.positions() == generic.positions()
 
 
 def test_the_size_setting_is_checked_and_applied_with_a_warm_cache_too(cached, monkeypatch):
