@@ -53,7 +53,7 @@ from cnblock.model import (
 )
 
 CACHE_ENV = "CNBLOCK_CACHE"
-FORM = 5
+FORM = 6
 """The layout of the cache file; bumped when it changes."""
 RACY_NS = 3_000_000_000
 """A data file whose mtime or ctime is this close to the writing of the cache is also compared
