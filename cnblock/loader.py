@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cnblock import texts
+from cnblock import fastread, texts
 from cnblock.errors import DataError, Location, Problem, Problems, ProblemSink, Where, pack
 from cnblock.model import (
     ENTITY_KINDS,
@@ -234,14 +234,11 @@ def _load(
         builder.begin_file()
         try:
             # Each event becomes a record as soon as its mapping is read (builder.stream). The
-            # text is not kept here: the parser lets it go once it has it in UTF-8.
-            root, _ = parse(
-                drafts[path] if drafts and path in drafts else read_text(path),
-                path,
-                builder.stream,
-                problems,
-                keep=_read,
-            )
+            # text is not kept here: the readers let it go once they have it in UTF-8.
+            text = [drafts[path] if drafts and path in drafts else read_text(path)]
+            if fastread.read(text, path, builder, _read):
+                continue  # a file of the usual shape, read without PyYAML
+            root, _ = parse(text.pop(), path, builder.stream, problems, keep=_read)
         except DataError as exc:
             # a file that breaks off adds no records; the problems found before the break
             # have been reported already (they are as true as the break)
@@ -644,7 +641,7 @@ class _Builder:
     """Turns the nodes of each file into records, then checks what spans files."""
 
     def __init__(self, problems: Problems):
-        self.report = problems
+        self.report: ProblemSink = problems
         self._shapes: dict[tuple[str, ...], dict[str, int]] = {}
         self._suggested = 0
         self.records: dict[str, list[tuple[dict[str, Any], Where]]] = {s: [] for s in SECTIONS}

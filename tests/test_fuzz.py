@@ -19,97 +19,15 @@ from hypothesis import strategies as st
 from cnblock import loader, render, yamlnodes
 from cnblock.errors import DataError
 
-from helpers import DATA
+from helpers import DATA, mutate
 
 CORPUS = [DATA / "valid.yaml", *sorted((DATA / "invalid").glob("*.yaml"))]
 TEXTS = [p.read_text("utf-8") for p in CORPUS]
 
-HAZARDS = [
-    "\x00",
-    "\x07",
-    "\x1b]2;t\x07",
-    "\r",
-    "\r\n",
-    "\x85",
-    "\u2028",
-    "\u2029",
-    "\u202e",
-    "\ufeff",
-    "\t",
-    "\\",
-    '"',
-    "'",
-    "[",
-    "]",
-    "{",
-    "}",
-    ":",
-    "- ",
-    "? ",
-    "&a ",
-    "*a",
-    "!!python/object ",
-    "#",
-    "|",
-    ">",
-    "%YAML 1.1\n",
-    "---\n",
-    "...\n",
-    "비야디",
-    "\ud7ff",
-    "\U0001f600",
-]
-VALUES = [
-    "9" * 5000,
-    "0",
-    "-1",
-    "",
-    "~",
-    "null",
-    "yes",
-    "2018-13-40",
-    "2018-02-29",
-    '"\\e[31m"',
-    '"\\N"',
-    '"\\L"',
-    '"\\0"',
-    "'it''s'",
-    "[a, b, a]",
-    "{a: 1, a: 2}",
-    "x" * 10000,
-    "[" * 40,
-    "=2+5",
-    "../../etc/passwd",
-    "&anchor v",
-    "*anchor",
-    "!!str v",
-]
-
 
 @st.composite
 def mutated(draw) -> str:
-    lines = draw(st.sampled_from(TEXTS)).split("\n")
-    for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["delete", "duplicate", "swap", "indent", "insert", "value"]))
-        i = draw(st.integers(0, len(lines) - 1))
-        j = draw(st.integers(0, len(lines) - 1))
-        if op == "delete" and len(lines) > 1:
-            del lines[i]
-        elif op == "duplicate":
-            lines.insert(j, lines[i])
-        elif op == "swap":
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == "indent":
-            lines[i] = draw(st.sampled_from(["", " ", "  ", "\t"])) + lines[i].lstrip(" ")
-        elif op == "insert":
-            at = draw(st.integers(0, len(lines[i])))
-            piece = draw(st.sampled_from(HAZARDS) | st.text(max_size=3))
-            lines[i] = lines[i][:at] + piece + lines[i][at:]
-        elif op == "value" and ": " in lines[i]:
-            key = lines[i].split(": ", 1)[0]
-            lines[i] = f"{key}: {draw(st.sampled_from(VALUES))}"
-    text = "\n".join(lines)
-    return text if draw(st.booleans()) else text.rstrip("\n")
+    return mutate(draw, draw(st.sampled_from(TEXTS)))
 
 
 def _inside(text: str, line: int, col: int) -> bool:

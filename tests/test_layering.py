@@ -19,7 +19,8 @@ LAYERS: dict[str, int] = {
     "cnblock.errors": 0,
     "cnblock.suggest": 0,
     "cnblock.model": 1,
-    "cnblock.yamlnodes": 2,
+    "cnblock.yamlnodes": 1,
+    "cnblock.fastread": 2,  # the usual shape of a log read without PyYAML (into yamlnodes' nodes)
     "cnblock.cache": 2,  # a derived copy of loaded records: below the loader, above the model
     "cnblock.text": 2,
     "cnblock.texts": 2,  # finding and reading a source's text

@@ -1,0 +1,340 @@
+"""A quick reader for the shape a log has: text -> the reader's nodes, without PyYAML.
+
+A large log is thousands of records written the same few ways: `key: plain words`,
+`key: "quoted"`, `key: >-` and a few plain lines, `key: [a, b]`, `key: [{source: x, line: 3}]`.
+This module reads a file of that shape straight from its text into the nodes yamlnodes would
+make of it (yamlnodes.Scalar, Seq, Map: the same values, the same positions), and hands each
+record to the loader as yamlnodes' `on_item` hook does; the loader then reads it as any other.
+
+It reads only what it is sure of. The file's top level must be `schema: 1` or `schema: 2`
+first, then the four sections, once each, each a list of `  - ` items; comments and blank
+lines between them. A record written in any other way (anything unusual in a value, a comment
+in a block, an anchor, a multi-line flow list ...) is read by yamlnodes, the record alone with
+every record next to it that is also unusual, from the file's own lines (the lines before
+them blank, so that every position is the file's). Anything unusual at the top level, or a
+record yamlnodes cannot read alone, and the whole file is read by yamlnodes instead: `read`
+says False, having reported nothing (the problems of a file are held back until it is read).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Protocol
+
+from cnblock import yamlnodes
+from cnblock.errors import DataError, Location, Problem, ProblemSink
+from cnblock.yamlnodes import Map, Node, Scalar, Seq
+
+_SECTIONS = ("sources", "entities", "technologies", "events")
+
+_new = tuple.__new__  # a Scalar or Location without their Python-level __new__
+
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+"""A key as the quick reader takes it (any other key: yamlnodes reads the record)."""
+_FLOW_PLAIN = re.compile(r"[^\W_][\w.-]*(?: [^\W_][\w.-]*)*")
+"""A plain word or words in a flow list or mapping: letters, digits, `_.-`, single spaces;
+nothing YAML reads as an indicator, nothing to trim."""
+_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+"""What a plain value may not start with (YAML's indicators, a space)."""
+
+_BOUNDARY = re.compile(rb"\n(?=  - |[^ \n#])")
+"""Where a record or a top-level line starts (after the line break)."""
+
+PADDING_SLACK = 10_000
+"""Blank lines put before unusual records, past twice the file's lines, that make yamlnodes
+read the whole file instead: reading many unusual records apart would cost more."""
+
+
+class Builder(Protocol):
+    """What `read` needs of the loader's builder (loader._Builder)."""
+
+    report: ProblemSink
+
+    def stream(self, key: str, item: Node, top: Map) -> bool: ...
+
+    def add_file(self, root: Node | None, path: str) -> None: ...
+
+    def abandon_file(self) -> None: ...
+
+    def begin_file(self) -> None: ...
+
+
+class _DeclinedError(Exception):
+    """The file is not of the shape read here: yamlnodes reads it."""
+
+
+def read(text: list[str], path: str, builder: Builder, keep: yamlnodes.Keep) -> bool:
+    """Read a data file of the usual shape into `builder`, as yamlnodes.parse would with the
+    builder's hooks; False (nothing reported, nothing added) if the file is not of that shape.
+    DataError, as yamlnodes.parse, for a character refused anywhere (the pre-scan).
+
+    `text` holds the file's text: it is taken out while the file is read here (only its UTF-8
+    is kept: a log with any Korean in it is two bytes a character as text), and put back when
+    the file is not read here, for yamlnodes to read."""
+    if yamlnodes._Loader is not None:  # a parser chosen by a test: it reads every file
+        return False
+    yamlnodes._prescan(text[0], path)
+    if any(char in text[0] for char in ("\r", "\ufeff", "\t")):
+        return False
+    data = text.pop().encode("utf-8")
+    held: list[Problem] = []
+    report, builder.report = builder.report, held.append
+    try:
+        _Reading(data, path, builder, keep).read()
+    except _DeclinedError:
+        builder.abandon_file()
+        builder.begin_file()
+        text.append(data.decode("utf-8"))
+        return False
+    finally:
+        builder.report = report
+    for problem in held:
+        report(problem)
+    return True
+
+
+def _blank_or_comment(line: str) -> bool:
+    stripped = line.lstrip(" ")
+    return not stripped or stripped[0] == "#"
+
+
+class _Reading:
+    """One file's reading (see `read`)."""
+
+    def __init__(self, data: bytes, path: str, builder: Builder, keep: yamlnodes.Keep):
+        self.data, self.path, self.builder, self.keep = data, path, builder, keep
+        self.top = Map(Location(path, 1, 1))
+        self.section: str | None = None  # the section being read, and its list (None
+        self.items: Seq | None = None  # until its first record)
+        self.key: Scalar | None = None  # the section's key
+        self.run: tuple[int, int, int] | None = None  # unusual records: start, end, line
+        self.padding = 0  # the blank lines put before unusual records so far
+        self.most_padding = 2 * data.count(b"\n") + PADDING_SLACK
+
+    def read(self) -> None:  # noqa: PLR0912 - the loop over the file's records
+        data = self.data
+        starts = [m.end() for m in _BOUNDARY.finditer(data)]
+        first = starts[0] if starts else len(data)
+        if data[:1] not in (b"", b" ", b"\n", b"#"):
+            starts.insert(0, 0)  # the file starts with a top-level line
+        elif not all(map(_blank_or_comment, data[:first].decode("utf-8").split("\n"))):
+            raise _DeclinedError
+        else:
+            starts.insert(0, first)
+        starts.append(len(data))
+        line = data.count(b"\n", 0, starts[0]) + 1
+        record, stream = self.record, self.builder.stream
+        for start, end in itertools.pairwise(starts):
+            if start == end:
+                continue
+            chunk = data[start:end].decode("utf-8")
+            if chunk.startswith("  - "):
+                if self.section is None:
+                    raise _DeclinedError
+                if self.items is None:
+                    self.items = Seq(_new(Location, (self.path, line, 3)))
+                    assert self.key is not None
+                    self.top.items[self.section] = (self.key, self.items)
+                node = record(chunk, line)
+                if node is None:  # yamlnodes reads it, with any unusual records next to it
+                    if self.run is None:
+                        self.run = (start, end, line)
+                    else:
+                        self.run = (self.run[0], end, self.run[2])
+                    line += chunk.count("\n")
+                    continue
+                self.flush()
+                stream(self.section, node, self.top)
+            else:
+                self.flush()
+                self.top_line(chunk, line)
+            line += chunk.count("\n")
+        self.flush()
+        self.end_section()
+        if "schema" not in self.top.items:
+            raise _DeclinedError
+        self.builder.add_file(self.top, self.path)
+
+    def top_line(self, chunk: str, line: int) -> None:
+        """`schema: 1` or `schema: 2` first, then a section's key, each once, alone."""
+        first, *rest = chunk.split("\n")
+        if not all(map(_blank_or_comment, rest)):
+            raise _DeclinedError
+        path = self.path
+        if first in ("schema: 1", "schema: 2") and not self.top.items:
+            self.top = Map(_new(Location, (path, line, 1)))
+            self.top.items["schema"] = (
+                _new(Scalar, ("schema", line, 1, True, path)),
+                _new(Scalar, (first[8:], line, 9, True, path)),
+            )
+            return
+        key = first[:-1]
+        if not (first.endswith(":") and key in _SECTIONS and self.top.items):
+            raise _DeclinedError
+        if key in self.top.items or key == self.section:
+            raise _DeclinedError  # a duplicate key
+        self.end_section()
+        self.section, self.items = key, None
+        self.key = _new(Scalar, (key, line, 1, True, path))
+
+    def end_section(self) -> None:
+        if self.section is not None and self.items is None:
+            raise _DeclinedError  # an empty section (its value is null)
+
+    def flush(self) -> None:
+        """Read the unusual records waiting, with yamlnodes: their own lines, after as many
+        blank lines as come before them and their section's key."""
+        if self.run is None:
+            return
+        start, end, line = self.run
+        self.run = None
+        self.padding += line
+        if self.padding > self.most_padding:
+            raise _DeclinedError  # so many that reading the file whole is quicker
+        assert self.section is not None
+        top, stream = self.top, self.builder.stream
+
+        def item(key: str, node: Node, _: Map) -> bool:
+            return stream(key, node, top)  # the file's top level, with its schema
+
+        fragment = "\n" * (line - 2) + self.section + ":\n" + self.data[start:end].decode("utf-8")
+        try:
+            yamlnodes.parse(fragment, self.path, item, self.builder.report, self.keep)
+        except DataError:
+            raise _DeclinedError from None
+
+    def record(self, chunk: str, line: int) -> Map | None:  # noqa: PLR0911, PLR0912
+        """A record's nodes, if it is written in the usual way; else None."""
+        if " \n" in chunk or chunk.endswith(" "):
+            return None  # trailing spaces (and lines of spaces)
+        lines = chunk.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        lines[0] = "    " + lines[0][4:]
+        if not _KEY.match(lines[0], 4):
+            return None  # a record begins with its first key
+        path = self.path
+        items: dict[str, tuple[Scalar, Node]] = {}
+        count = len(lines)
+        i = 0
+        while i < count:
+            text = lines[i]
+            here = line + i
+            i += 1
+            body = text[4:]
+            if text[:4] != "    " or body[:1] in ("", " ", "#"):
+                if _blank_or_comment(text):
+                    continue
+                return None
+            key, colon, rest = body.partition(": ")
+            if not colon or key in items or not _KEY.fullmatch(key):
+                return None
+            col = len(key) + 7  # where the value starts (1-based)
+            value: Node | None
+            first = rest[0]
+            if first == '"':
+                inner = rest[1:-1]
+                if len(rest) < 2 or rest[-1] != '"' or '"' in inner or "\\" in inner:
+                    return None
+                value = _new(Scalar, (inner, here, col, False, path))
+            elif first == "'":
+                inner = rest[1:-1]
+                if len(rest) < 2 or rest[-1] != "'" or "'" in inner:
+                    return None
+                value = _new(Scalar, (inner, here, col, False, path))
+            elif first == "[":
+                value = self.flow_list(rest, here, col)
+            elif first == "{":
+                value = self.flow_map(rest, here, col)
+            elif rest == ">-":
+                folded = self.folded(lines, i, here, col)
+                if folded is None:
+                    return None
+                value, i = folded
+            elif first in _NOT_FIRST or ": " in rest or " #" in rest or rest[-1] == ":":
+                return None
+            else:
+                value = _new(Scalar, (rest, here, col, True, path))
+            if value is None:
+                return None
+            items[key] = (_new(Scalar, (key, here, 5, True, path)), value)
+        node = Map(_new(Location, (path, line, 5)))
+        node.items = items
+        return node
+
+    def folded(self, lines: list[str], i: int, line: int, col: int) -> tuple[Scalar, int] | None:
+        """A `>-` block of lines of one indentation, more than its key's: its Scalar (its
+        lines joined by spaces) and the index of the line after it."""
+        if i >= len(lines):
+            return None
+        first = lines[i]
+        indent = len(first) - len(first.lstrip(" "))
+        if indent < 5 or indent == len(first):
+            return None
+        margin = " " * indent
+        parts = []
+        end = i
+        for text in lines[i:]:
+            if text.startswith(margin):
+                if text[indent : indent + 1] == " ":
+                    return None  # a more indented line is not folded
+                parts.append(text[indent:])
+                end += 1
+                continue
+            if text == "":  # the block ends: the next line that is not blank is not of it
+                after = next((x for x in lines[end:] if x), "")
+                if after.startswith(margin):
+                    return None
+            break
+        return _new(Scalar, (" ".join(parts), line, col, False, self.path)), end
+
+    def flow_list(self, rest: str, line: int, col: int) -> Seq | None:
+        """`[a, b]` of plain words, or `[{k: v, ...}, ...]` of flow mappings of them."""
+        if rest[-1] != "]":
+            return None
+        inner = rest[1:-1]
+        path = self.path
+        seq = Seq(_new(Location, (path, line, col)))
+        items: list[Node] = []
+        at = col + 1
+        if inner.startswith("{"):
+            if not inner.endswith("}"):
+                return None
+            for part in inner[1:-1].split("}, {"):
+                node = self.flow_map("{" + part + "}", line, at)
+                if node is None:
+                    return None
+                items.append(node)
+                at += len(part) + 4
+        elif inner:
+            for word in inner.split(", "):
+                if not _FLOW_PLAIN.fullmatch(word):
+                    return None
+                items.append(_new(Scalar, (word, line, at, True, path)))
+                at += len(word) + 2
+        seq.items = items
+        return seq
+
+    def flow_map(self, rest: str, line: int, col: int) -> Map | None:
+        """`{k: v, ...}` of plain words."""
+        if rest[-1] != "}":
+            return None
+        inner = rest[1:-1]
+        path = self.path
+        items: dict[str, tuple[Scalar, Node]] = {}
+        at = col + 1
+        for pair in inner.split(", "):
+            key, colon, value = pair.partition(": ")
+            if not (colon and _FLOW_PLAIN.fullmatch(key) and _FLOW_PLAIN.fullmatch(value)):
+                return None
+            if key in items:
+                return None
+            items[key] = (
+                _new(Scalar, (key, line, at, True, path)),
+                _new(Scalar, (value, line, at + len(key) + 2, True, path)),
+            )
+            at += len(pair) + 2
+        node = Map(_new(Location, (path, line, col)))
+        node.items = items
+        return node

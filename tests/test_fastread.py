@@ -1,0 +1,477 @@
+"""The quick reader (cnblock.fastread) gives exactly what yamlnodes and the loader give: the
+same nodes for each record it reads itself, and for any file the same records, the same
+positions, the same problems in the same order, the same errors. What it is not sure of it
+leaves to yamlnodes: a record (read with its own lines), or the whole file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import hypothesis
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cnblock import fastread, loader, yamlnodes
+from cnblock.errors import DataError
+from cnblock.yamlnodes import Map, Scalar, Seq
+
+from helpers import DATA, mutate
+
+PATH = "log.yaml"
+
+
+class Seen:
+    """What the quick reader did with the files of a load."""
+
+    def __init__(self) -> None:
+        self.accepted: list[bool] = []
+        self.quick = 0  # records it read itself
+        self.unusual = 0  # records it left to yamlnodes
+
+
+@contextlib.contextmanager
+def watched() -> Iterator[Seen]:
+    seen = Seen()
+    read, record = fastread.read, fastread._Reading.record
+
+    def watched_read(*args: Any) -> bool:
+        seen.accepted.append(read(*args))
+        return seen.accepted[-1]
+
+    def watched_record(self: Any, chunk: str, line: int) -> Map | None:
+        node = record(self, chunk, line)
+        if node is None:
+            seen.unusual += 1
+        else:
+            seen.quick += 1
+        return node
+
+    fastread.read = watched_read  # type: ignore[assignment]
+    fastread._Reading.record = watched_record  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        fastread.read, fastread._Reading.record = read, record  # type: ignore[method-assign]
+
+
+@contextlib.contextmanager
+def general() -> Iterator[None]:
+    """The loader without the quick reader: every file read by yamlnodes."""
+    read = fastread.read
+    fastread.read = lambda *args: False  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        fastread.read = read  # type: ignore[assignment]
+
+
+def _record(record: Any) -> tuple[Any, ...]:
+    return (tuple(record[:-1]), record.where.rows(), record.where.path)
+
+
+def outcome(text: str) -> tuple[Any, ...]:
+    """Everything a load of `text` shows: its records with their positions, its problems in
+    the order found, its error (a load with a sink, and one without)."""
+    found: list[Any] = []
+    try:
+        log = loader.load([PATH], drafts={PATH: text}, on_problem=found.append)
+    except DataError as exc:
+        records: Any = ("DataError", exc.problems, exc.count)
+    except Exception as exc:
+        records = (type(exc).__name__, str(exc))
+    else:
+        records = (
+            [(_record(e), [_record(c) for c in e.sources]) for e in log.events],
+            [
+                _record(r)
+                for section in (log.sources, log.entities, log.technologies)
+                for r in section.values()
+            ],
+        )
+    try:
+        loader.load([PATH], drafts={PATH: text})
+        kept: Any = None
+    except DataError as exc:
+        kept = (exc.problems, exc.count)
+    except Exception as exc:
+        kept = (type(exc).__name__, str(exc))
+    return records, found, kept
+
+
+def both(text: str) -> tuple[Seen, tuple[Any, ...], tuple[Any, ...]]:
+    with watched() as seen:
+        quick = outcome(text)
+    with general():
+        slow = outcome(text)
+    return seen, quick, slow
+
+
+def plain(node: Any) -> Any:
+    """A node as nested tuples, to compare."""
+    if isinstance(node, Scalar):
+        return ("scalar", tuple(node))
+    if isinstance(node, Seq):
+        return ("list", node.loc, node.hollow, [plain(item) for item in node.items])
+    assert isinstance(node, Map)
+    items = [
+        (tuple(key), plain(value))
+        for key, (key_node, value) in node.items.items()
+        for key in [key_node]
+    ]
+    return ("mapping", node.loc, node.hollow, items)
+
+
+class Collect:
+    """A builder that keeps each record's nodes (fastread.Builder)."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.problems: list[Any] = []
+        self.report = self.problems.append
+
+    def stream(self, key: str, item: Any, top: Map) -> bool:
+        self.items.append((key, plain(item)))
+        return True
+
+    def add_file(self, root: Any, path: str) -> None:
+        self.items.append(("top", plain(root)))
+
+    def abandon_file(self) -> None:
+        self.items.clear()
+        self.problems.clear()
+
+    def begin_file(self) -> None:
+        pass
+
+
+def nodes(text: str) -> tuple[list[Any], list[Any]] | None:
+    """Each record's nodes as the quick reader makes them, and as yamlnodes does (None if the
+    quick reader leaves the file to yamlnodes)."""
+    quick = Collect()
+    if not fastread.read([text], PATH, quick, loader._read):
+        return None
+    slow: list[Any] = []
+
+    def item(key: str, node: Any, top: Map) -> bool:
+        slow.append((key, plain(node)))
+        return True
+
+    problems: list[Any] = []
+    root, _ = yamlnodes.parse(text, PATH, item, problems.append, keep=loader._read)
+    slow.append(("top", plain(root)))
+    return [*quick.items, *quick.problems], [*slow, *problems]
+
+
+HEAD = "# a log\nschema: 2\n\nsources:\n  - id: s1\n    publisher: P\n    published: 2018\n    language: en\n"
+
+
+def event(*lines: str) -> str:
+    return HEAD + "\nevents:\n  - " + "\n    ".join(lines) + "\n"
+
+
+GOOD = [
+    "id: e1",
+    'date: "2018"',
+    "title: A title, with [brackets], a colon:in it and C# (비야디)",
+    "summary: >-\n      One line,\n      # not a comment: a line of the block\n      and a third",
+    "entities: []",
+    "technologies: [t-1, 비야디 x, a.b]",
+    "sources: [{source: s1, line: 3}, {source: s1, line: 4}]",
+    "place: 'its'",
+]
+BASE = ["id: e1", "title: T", "summary: S", "sources: [{source: s1, line: 1}]"]
+
+
+def with_form(form: str) -> str:
+    key = form.split(":", maxsplit=1)[0]
+    return event(*[line for line in BASE if not line.startswith(key + ":")], form)
+
+
+@pytest.mark.parametrize("form", [*GOOD, "kind: state", "names: {ko: 비야디, zh: 比亚迪}"])
+def test_each_usual_form_is_read_quickly_into_the_same_nodes_and_records(form):
+    text = with_form(form)
+    quick, slow = nodes(text) or ([], [None])
+    assert quick == slow
+    seen, fast, general_ = both(text)
+    assert seen.accepted == [True, True]
+    assert seen.unusual == 0
+    assert seen.quick == 4
+    assert fast == general_
+
+
+def test_a_folded_block_ends_at_a_blank_line_before_a_shallower_line():
+    text = event("id: e1", "summary: >-\n      a\n      b\n\n    # a comment\n", "title: T")
+    quick, slow = nodes(text) or ([], [None])
+    assert quick == slow
+    seen, fast, general_ = both(text)
+    assert seen.unusual == 0
+    assert fast == general_
+
+
+def test_positions_count_characters_not_bytes():
+    text = event("id: e1", "title: 비야디 比亚迪", "summary: S", "names: {ko: 비야디, zh: 比亚迪}")
+    quick, slow = nodes(text) or ([], [None])
+    assert quick == slow
+    line = text.split("\n").index("    names: {ko: 비야디, zh: 比亚迪}")
+    shown = text.split("\n")[line]
+    names = dict(dict(quick)["events"][3])[("names", line + 1, 5, True, PATH)]
+    zh = shown.index("zh") + 1  # in characters: in UTF-8 bytes it would be 27
+    assert zh == 22
+    assert names[3][1] == (
+        ("zh", line + 1, zh, True, PATH),
+        ("scalar", ("比亚迪", line + 1, zh + 4, True, PATH)),
+    )
+
+
+UNUSUAL = {
+    "trailing space": "title: T ",
+    "a key not on the item's line": "  -\n    id: e2",
+    "a comment on the item's line": "  - # c\n    id: e2",
+    "an odd key": "Title: T",
+    "a quoted key": '"title": T',
+    "a duplicate key": "id: e2",
+    "a key without a value": "title:",
+    "a block list": "entities:\n      - a",
+    "an escape": 'title: "a\\u0041"',
+    "a quote in double quotes": 'title: "a"b"',
+    "an unclosed double quote": 'title: "a',
+    "a doubled single quote": "title: 'it''s'",
+    "an unclosed single quote": "title: 'a",
+    "a list with spaces": "entities: [ a ]",
+    "a list without spaces": "entities: [a,b]",
+    "a nested list": "entities: [[a]]",
+    "an unclosed list": "entities: [a",
+    "a multi-line list": "entities: [a,\n      b]",
+    "a list of odd words": "entities: [-a]",
+    "a span": "sources: [{source: s1, line: 3, span: [0, 4], digest: 0123456789ab}]",
+    "an odd citation": "sources: [{source: s1, line: 3}",
+    "an empty mapping in a list": "sources: [{}]",
+    "a mapping with a repeated key": "names: {ko: a, ko: b}",
+    "an unclosed mapping": "names: {ko: a",
+    "an empty mapping": "names: {}",
+    "a mapping of odd words": "names: {ko: a: b}",
+    "a literal block": "summary: |\n      a",
+    "a clipped folded block": "summary: >\n      a",
+    "a folded block with nothing": "summary: >-",
+    "a folded block too shallow": "summary: >-\n    a",
+    "a folded block with a deeper line": "summary: >-\n      a\n        b",
+    "a folded block with a blank line inside": "summary: >-\n      a\n\n      b",
+    "a folded block starting blank": "summary: >-\n\n      a",
+    "an anchor": "title: &a T",
+    "an alias": "title: *a",
+    "a tag": "title: !t T",
+    "a plain dash": "title: - T",
+    "a question mark": "title: ? T",
+    "a percent": "title: %T",
+    "an at sign": "title: @T",
+    "a backquote": "title: `T`",
+    "a colon and space": "title: a: b",
+    "a space and hash": "title: a # b",
+    "a final colon": "title: a:",
+    "a continued plain line": "title: a\n      b",
+    "a line at an odd indentation": "title: T\n   x: y",
+    "a deeper key": "title: T\n     x: y",
+    "a comment after a value": "title: T # c",
+}
+
+
+@pytest.mark.parametrize("reason", UNUSUAL)
+def test_a_record_written_unusually_is_left_to_yamlnodes_with_the_same_results(reason):
+    text = event("id: e1", "title: T", "summary: S", "sources: [{source: s1, line: 1}]")
+    unusual = UNUSUAL[reason]
+    text += (unusual if unusual.startswith("  -") else "  - id: e2\n    " + unusual) + "\n"
+    text += "  - id: e3\n    title: T\n"
+    seen, fast, slow = both(text)
+    assert seen.unusual >= 1, reason
+    assert fast == slow
+
+
+TOP = {
+    "no schema": "sources:\n  - id: s1\n",
+    "the schema after a section": "sources:\n  - id: s1\nschema: 2\n",
+    "an unknown schema": "schema: 3\nsources:\n  - id: s1\n",
+    "a quoted schema": 'schema: "2"\nsources:\n  - id: s1\n',
+    "an unknown top-level key": "schema: 2\nfoo:\n  - id: s1\n",
+    "a section twice": "schema: 2\nsources:\n  - id: s1\nsources:\n  - id: s2\n",
+    "the same section twice in a row": "schema: 2\nsources:\nsources:\n  - id: s2\n",
+    "an empty section": "schema: 2\nsources:\nevents:\n  - id: e\n",
+    "a section's list on its key's line": "schema: 2\nsources: []\n",
+    "a document marker": "---\nschema: 2\nsources:\n  - id: s1\n",
+    "a directive": "%YAML 1.1\n---\nschema: 2\n",
+    "a record before any section": "  - id: x\nschema: 2\n",
+    "text before the schema": "  x\nschema: 2\n",
+    "a top-level list": "- schema: 2\n",
+    "something under a key": "schema: 2\n  x: y\nsources:\n  - id: s1\n",
+    "a tab": "schema: 2\nsources:\n  - id: s1\n    note: a\tb\n",
+    "a carriage return": "schema: 2\r\nsources:\r\n  - id: s1\r\n",
+    "a byte-order mark inside": "schema: 2\nsources:\n  - id: s1\n    note: a\ufeffb\n",
+    "a record yamlnodes cannot read alone": "schema: 2\nsources:\n  - id: 's1\n  - id: s2\n",
+    "nothing": "",
+    "only comments": "# a\n\n# b\n",
+}
+
+
+@pytest.mark.parametrize("reason", TOP)
+def test_a_file_whose_top_level_is_unusual_is_left_whole_to_yamlnodes(reason):
+    seen, fast, slow = both(TOP[reason])
+    assert seen.accepted == [False, False], reason
+    assert fast == slow
+
+
+def test_too_many_unusual_records_leave_the_file_to_yamlnodes(monkeypatch):
+    records = [f"  - id: e{i}\n    title: {'T' if i % 2 else 'a: b'}\n" for i in range(20)]
+    text = "schema: 2\nevents:\n" + "".join(records)
+    monkeypatch.setattr(fastread, "PADDING_SLACK", 0)
+    seen, fast, slow = both(text)
+    assert seen.accepted == [False, False]
+    assert fast == slow
+
+
+def test_a_character_refused_anywhere_is_found_first():
+    text = event("id: e1", "title: T\x00")
+    _, fast, slow = both(text)
+    assert fast == slow
+    assert "U+0000" in str(fast[2])
+
+
+def test_a_file_read_quickly_never_imports_yaml(tmp_path):
+    path = tmp_path / "log.yaml"
+    path.write_text(event(*GOOD[:7]), "utf-8")
+    code = (
+        "import sys\nfrom cnblock import errors, loader\ntry:\n"
+        f"    loader.load([{str(path)!r}], on_problem=print)\n"
+        "except errors.DataError:\n    pass\nprint('yaml' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[-2] == "False", out.stdout
+    assert "is not a valid id" in out.stdout  # it read the record (and found its problems)
+
+
+# Generated logs: the usual forms, with words that are sometimes not usual, then mutated.
+
+WORDS = st.text(alphabet=st.sampled_from("abz09 -_.비比"), max_size=8) | st.text(
+    alphabet=st.sampled_from("abz09 -_.,:#'\"[]{}&*!|>%@`?비比"), max_size=8
+)
+"""Mostly words of the usual kind; some with anything YAML reads as an indicator."""
+
+
+@st.composite
+def value(draw: st.DrawFn) -> str:  # noqa: PLR0911 - one return a form
+    form = draw(st.sampled_from(["plain", "dq", "sq", "folded", "list", "map", "cites"]))
+    words = draw(WORDS)
+    if form == "plain":
+        return words
+    if form == "dq":
+        return f'"{words}"'
+    if form == "sq":
+        return f"'{words}'"
+    if form == "folded":
+        lines = draw(st.lists(WORDS, min_size=0, max_size=3))
+        return ">-" + "".join(f"\n      {line}" for line in lines)
+    if form == "list":
+        return "[" + ", ".join(draw(st.lists(WORDS, max_size=3))) + "]"
+    if form == "map":
+        pairs = draw(st.lists(st.tuples(WORDS, WORDS), max_size=3))
+        return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+    cites = draw(
+        st.lists(st.tuples(st.sampled_from(["s1", "s2", "x"]), st.integers(0, 12)), max_size=2)
+    )
+    return "[" + ", ".join(f"{{source: {s}, line: {n}}}" for s, n in cites) + "]"
+
+
+FIELDS = {
+    "sources": ["id", "publisher", "published", "language", "title", "note", "lines"],
+    "entities": ["id", "kind", "name", "names", "aliases", "affiliations", "note"],
+    "technologies": ["id", "name", "aliases", "description"],
+    "events": [
+        "id",
+        "kind",
+        "date",
+        "as_of",
+        "according_to",
+        "title",
+        "summary",
+        "entities",
+        "technologies",
+        "sources",
+        "place",
+        "date_note",
+    ],
+}
+USUAL = {
+    "id": st.sampled_from(["s1", "s2", "e1", "e2", "t1", "x-1"]),
+    "kind": st.sampled_from(["company", "person", "event", "state", "plan"]),
+    "date": st.sampled_from(['"2018"', "2018-03", "2017/2018", "'2019-02-30'"]),
+    "as_of": st.sampled_from(['"2020"', "2016"]),
+    "according_to": st.sampled_from(["source", "e1"]),
+    "published": st.sampled_from(['"2018-03-28"', "2018"]),
+    "language": st.just("ko"),
+    "lines": st.sampled_from(["12", "0"]),
+    "entities": st.sampled_from(["[e1]", "[e1, e2]", "[]", "[e1, e1]"]),
+    "technologies": st.sampled_from(["[t1]", "[]"]),
+    "affiliations": st.sampled_from(["[e1]", "[e2]"]),
+    "sources": st.sampled_from(["[{source: s1, line: 3}]", "[{source: s2, line: 1}]"]),
+    "names": st.sampled_from(["{ko: 비야디, zh: 比亚迪}", "{en: x}"]),
+}
+
+
+@st.composite
+def record(draw: st.DrawFn, section: str) -> str:
+    keys = draw(st.lists(st.sampled_from(FIELDS[section]), min_size=1, max_size=6, unique=True))
+    if "id" not in keys and draw(st.booleans()):
+        keys.insert(0, "id")
+    lines = []
+    for key in keys:
+        usual = USUAL.get(key)
+        shown = draw(usual) if usual is not None and draw(st.booleans()) else draw(value())
+        lines.append(f"{key}: {shown}")
+        if draw(st.integers(0, 9)) == 0:
+            lines.append(draw(st.sampled_from(["# a comment", "", "  # deeper"])))
+    return "  - " + "\n    ".join(lines) + "\n"
+
+
+@st.composite
+def log(draw: st.DrawFn) -> str:
+    parts = [draw(st.sampled_from(["", "# a log\n", "# a\n\n"])), "schema: 2\n"]
+    for section in FIELDS:
+        records = draw(
+            st.lists(record(section), min_size=0 if section != "events" else 1, max_size=3)
+        )
+        if records:
+            parts.append(f"\n{section}:\n" + draw(st.sampled_from(["", "  # c\n"])))
+            parts += records
+    return "".join(parts)
+
+
+@settings(
+    max_examples=int(os.environ.get("CNBLOCK_FASTREAD_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(log())
+def test_a_generated_log_loads_the_same_quickly_and_generally(text):
+    seen, fast, slow = both(text)
+    assert fast == slow
+    hypothesis.event(f"read quickly: {seen.accepted[0]}; records read quickly: {seen.quick > 0}")
+    read = nodes(text)
+    if read is not None:  # then yamlnodes reads the whole file too, into the same nodes
+        assert read[0] == read[1]
+
+
+@settings(
+    max_examples=int(os.environ.get("CNBLOCK_FASTREAD_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.data())
+def test_a_mutated_log_loads_the_same_quickly_and_generally(data):
+    text = data.draw(log() | st.sampled_from([(DATA / "valid.yaml").read_text("utf-8")]))
+    text = mutate(data.draw, text)
+    _, fast, slow = both(text)
+    assert fast == slow
