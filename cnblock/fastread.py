@@ -24,7 +24,7 @@ from typing import Protocol
 
 from cnblock import yamlnodes
 from cnblock.errors import DataError, Location, Problem, ProblemSink
-from cnblock.yamlnodes import Map, Node, Scalar, Seq
+from cnblock.yamlnodes import Map, Node, Scalar, Scalars, Seq
 
 _SECTIONS = ("sources", "entities", "technologies", "events")
 
@@ -41,6 +41,11 @@ _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _BOUNDARY = re.compile(rb"\n(?=  - |[^ \n#])")
 """Where a record or a top-level line starts (after the line break)."""
 
+RUN_SHARE = 16
+"""Unusual records next to each other (or one record) may hold at most 1/RUN_SHARE of the
+file (or 64 KiB), else yamlnodes reads the whole file: read apart, they would be held several
+times over (as text, as its copy for the parser), and memory would no longer follow the file
+(tests/test_limits.py)."""
 PADDING_SLACK = 10_000
 """Blank lines put before unusual records, past twice the file's lines, that make yamlnodes
 read the whole file instead: reading many unusual records apart would cost more."""
@@ -111,6 +116,7 @@ class _Reading:
         self.run: tuple[int, int, int] | None = None  # unusual records: start, end, line
         self.padding = 0  # the blank lines put before unusual records so far
         self.most_padding = 2 * data.count(b"\n") + PADDING_SLACK
+        self.most_run = max(65_536, len(data) // RUN_SHARE)
 
     def read(self) -> None:  # noqa: PLR0912 - the loop over the file's records
         data = self.data
@@ -128,6 +134,8 @@ class _Reading:
         for start, end in itertools.pairwise(starts):
             if start == end:
                 continue
+            if end - (start if self.run is None else self.run[0]) > self.most_run:
+                raise _DeclinedError  # a record, or unusual records, too large to read apart
             chunk = data[start:end].decode("utf-8")
             if chunk.startswith("  - "):
                 if self.section is None:
@@ -294,26 +302,27 @@ class _Reading:
         if rest[-1] != "]":
             return None
         inner = rest[1:-1]
-        path = self.path
-        seq = Seq(_new(Location, (path, line, col)))
-        items: list[Node] = []
+        seq = Seq(_new(Location, (self.path, line, col)))
         at = col + 1
         if inner.startswith("{"):
             if not inner.endswith("}"):
                 return None
+            items: list[Node] = []
             for part in inner[1:-1].split("}, {"):
                 node = self.flow_map("{" + part + "}", line, at)
                 if node is None:
                     return None
                 items.append(node)
                 at += len(part) + 4
+            seq.items = items  # as Seq.append keeps a list that is not all scalars
         elif inner:
+            words = seq.items
+            assert isinstance(words, Scalars)  # a list of scalars, kept compact
             for word in inner.split(", "):
                 if not _FLOW_PLAIN.fullmatch(word):
                     return None
-                items.append(_new(Scalar, (word, line, at, True, path)))
+                words.add(word, line, at, True)
                 at += len(word) + 2
-        seq.items = items
         return seq
 
     def flow_map(self, rest: str, line: int, col: int) -> Map | None:

@@ -72,7 +72,9 @@ def general() -> Iterator[None]:
 
 
 def _record(record: Any) -> tuple[Any, ...]:
-    return (tuple(record[:-1]), record.where.rows(), record.where.path)
+    where = record.where
+    runs = {key: list(at) for key, at in where.runs.items()}
+    return (tuple(record[:-1]), where.rows(), runs, list(where.items()), where.path)
 
 
 def outcome(text: str) -> tuple[Any, ...]:
@@ -117,7 +119,8 @@ def plain(node: Any) -> Any:
     if isinstance(node, Scalar):
         return ("scalar", tuple(node))
     if isinstance(node, Seq):
-        return ("list", node.loc, node.hollow, [plain(item) for item in node.items])
+        kept = type(node.items).__name__  # the compact form of a list of scalars, or not
+        return ("list", node.loc, node.hollow, kept, [plain(item) for item in node.items])
     assert isinstance(node, Map)
     items = [
         (tuple(key), plain(value))
@@ -251,6 +254,7 @@ UNUSUAL = {
     "a list of odd words": "entities: [-a]",
     "a span": "sources: [{source: s1, line: 3, span: [0, 4], digest: 0123456789ab}]",
     "an odd citation": "sources: [{source: s1, line: 3}",
+    "a mapping and a word": "sources: [{source: s1, line: 3}, s1]",
     "an empty mapping in a list": "sources: [{}]",
     "a mapping with a repeated key": "names: {ko: a, ko: b}",
     "an unclosed mapping": "names: {ko: a",
@@ -325,9 +329,23 @@ def test_a_file_whose_top_level_is_unusual_is_left_whole_to_yamlnodes(reason):
 
 
 def test_too_many_unusual_records_leave_the_file_to_yamlnodes(monkeypatch):
-    records = [f"  - id: e{i}\n    title: {'T' if i % 2 else 'a: b'}\n" for i in range(20)]
+    odd = "'it''s'"  # unusual (a doubled quote), and read apart by yamlnodes
+    records = [f"  - id: e{i}\n    title: {'T' if i % 2 else odd}\n" for i in range(20)]
     text = "schema: 2\nevents:\n" + "".join(records)
+    seen, fast, slow = both(text)
+    assert seen.accepted == [True, True]  # ten unusual records read apart
     monkeypatch.setattr(fastread, "PADDING_SLACK", 0)
+    seen, fast, slow = both(text)
+    assert seen.accepted == [False, False]
+    assert fast == slow
+
+
+@pytest.mark.parametrize("unusual", [False, True])
+def test_a_large_record_or_run_of_unusual_records_leaves_the_file_to_yamlnodes(unusual):
+    title = "a: b" if unusual else "T"
+    records = [f"  - id: e{i}\n    title: {title}\n" for i in range(4000)]
+    big = "  - id: big\n    entities: [" + ", ".join(f"e{i}" for i in range(20_000)) + "]\n"
+    text = "schema: 2\nevents:\n" + ("".join(records) if unusual else big)
     seen, fast, slow = both(text)
     assert seen.accepted == [False, False]
     assert fast == slow
