@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Protocol
+from typing import Any, Protocol
 
 from cnblock import yamlnodes
 from cnblock.errors import DataError, Location, Problem, ProblemSink
@@ -32,14 +32,27 @@ _new = tuple.__new__  # a Scalar or Location without their Python-level __new__
 
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 """A key as the quick reader takes it (any other key: yamlnodes reads the record)."""
-_FLOW_PLAIN = re.compile(r"[^\W_][\w.-]*(?: [^\W_][\w.-]*)*")
+_WORD = r"[^\W_][\w.-]*(?: [^\W_][\w.-]*)*"
 """A plain word or words in a flow list or mapping: letters, digits, `_.-`, single spaces;
 nothing YAML reads as an indicator, nothing to trim."""
+_WORDS = re.compile(f"(?:{_WORD}(?:, {_WORD})*)?")
+"""The inside of a flow list of plain words (_WORD), checked at once."""
+_PAIRS = re.compile(f"{_WORD}: {_WORD}(?:, {_WORD}: {_WORD})*")
+"""The inside of a flow mapping of plain words, checked at once."""
 _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 """What a plain value may not start with (YAML's indicators, a space)."""
 
 _BOUNDARY = re.compile(rb"\n(?=  - |[^ \n#])")
 """Where a record or a top-level line starts (after the line break)."""
+
+SCALAR, WORDS, MAPPINGS, PAIRS = range(4)
+"""The kinds of a record's field as read here: a scalar (its yamlnodes.Scalar), a flow list of
+plain words ((col, [(word, col), ...])), a flow list of flow mappings ((col, [(col, pairs),
+...])), a flow mapping ((col, pairs)); a pair is (key, col, value, col), every one on the
+field's line."""
+Pair = tuple[str, int, str, int]
+Field = tuple[str, int, int, Any]
+"""A record's field: its key, its line, its kind, its value (see SCALAR)."""
 
 RUN_SHARE = 16
 """Unusual records next to each other (or one record) may hold at most 1/RUN_SHARE of the
@@ -57,6 +70,8 @@ class Builder(Protocol):
     report: ProblemSink
 
     def stream(self, key: str, item: Node, top: Map) -> bool: ...
+
+    def quick(self, section: str, path: str, line: int, fields: list[Field]) -> bool: ...
 
     def add_file(self, root: Node | None, path: str) -> None: ...
 
@@ -130,7 +145,7 @@ class _Reading:
             starts.insert(0, first)
         starts.append(len(data))
         line = data.count(b"\n", 0, starts[0]) + 1
-        record, stream = self.record, self.builder.stream
+        record, stream, quick = self.record, self.builder.stream, self.builder.quick
         for start, end in itertools.pairwise(starts):
             if start == end:
                 continue
@@ -144,8 +159,8 @@ class _Reading:
                     self.items = Seq(_new(Location, (self.path, line, 3)))
                     assert self.key is not None
                     self.top.items[self.section] = (self.key, self.items)
-                node = record(chunk, line)
-                if node is None:  # yamlnodes reads it, with any unusual records next to it
+                fields = record(chunk, line)
+                if fields is None:  # yamlnodes reads it, with any unusual records next to it
                     if self.run is None:
                         self.run = (start, end, line)
                     else:
@@ -153,7 +168,8 @@ class _Reading:
                     line += chunk.count("\n")
                     continue
                 self.flush()
-                stream(self.section, node, self.top)
+                if not quick(self.section, self.path, line, fields):
+                    stream(self.section, self.nodes(fields, line), self.top)
             else:
                 self.flush()
                 self.top_line(chunk, line)
@@ -212,8 +228,8 @@ class _Reading:
         except DataError:
             raise _DeclinedError from None
 
-    def record(self, chunk: str, line: int) -> Map | None:  # noqa: PLR0911, PLR0912
-        """A record's nodes, if it is written in the usual way; else None."""
+    def record(self, chunk: str, line: int) -> list[Field] | None:  # noqa: PLR0911, PLR0912
+        """A record's fields (see Field), if it is written in the usual way; else None."""
         if " \n" in chunk or chunk.endswith(" "):
             return None  # trailing spaces (and lines of spaces)
         lines = chunk.split("\n")
@@ -223,7 +239,8 @@ class _Reading:
         if not _KEY.match(lines[0], 4):
             return None  # a record begins with its first key
         path = self.path
-        items: dict[str, tuple[Scalar, Node]] = {}
+        fields: list[Field] = []
+        keys: set[str] = set()
         count = len(lines)
         i = 0
         while i < count:
@@ -236,114 +253,151 @@ class _Reading:
                     continue
                 return None
             key, colon, rest = body.partition(": ")
-            if not colon or key in items or not _KEY.fullmatch(key):
+            if not colon or key in keys or not _KEY.fullmatch(key):
                 return None
+            keys.add(key)
             col = len(key) + 7  # where the value starts (1-based)
-            value: Node | None
             first = rest[0]
             if first == '"':
                 inner = rest[1:-1]
                 if len(rest) < 2 or rest[-1] != '"' or '"' in inner or "\\" in inner:
                     return None
-                value = _new(Scalar, (inner, here, col, False, path))
+                fields.append((key, here, SCALAR, _new(Scalar, (inner, here, col, False, path))))
             elif first == "'":
                 inner = rest[1:-1]
                 if len(rest) < 2 or rest[-1] != "'" or "'" in inner:
                     return None
-                value = _new(Scalar, (inner, here, col, False, path))
+                fields.append((key, here, SCALAR, _new(Scalar, (inner, here, col, False, path))))
             elif first == "[":
-                value = self.flow_list(rest, here, col)
+                listed = _flow_list(rest, col)
+                if listed is None:
+                    return None
+                fields.append((key, here, *listed))
             elif first == "{":
-                value = self.flow_map(rest, here, col)
+                pairs = _flow_map(rest, col)
+                if pairs is None:
+                    return None
+                fields.append((key, here, PAIRS, (col, pairs)))
             elif rest == ">-":
-                folded = self.folded(lines, i, here, col)
+                folded = _folded(lines, i)
                 if folded is None:
                     return None
                 value, i = folded
+                fields.append((key, here, SCALAR, _new(Scalar, (value, here, col, False, path))))
             elif first in _NOT_FIRST or ": " in rest or " #" in rest or rest[-1] == ":":
                 return None
             else:
-                value = _new(Scalar, (rest, here, col, True, path))
-            if value is None:
-                return None
-            items[key] = (_new(Scalar, (key, here, 5, True, path)), value)
-        node = Map(_new(Location, (path, line, 5)))
-        node.items = items
-        return node
+                fields.append((key, here, SCALAR, _new(Scalar, (rest, here, col, True, path))))
+        return fields
 
-    def folded(self, lines: list[str], i: int, line: int, col: int) -> tuple[Scalar, int] | None:
-        """A `>-` block of lines of one indentation, more than its key's: its Scalar (its
-        lines joined by spaces) and the index of the line after it."""
-        if i >= len(lines):
-            return None
-        first = lines[i]
-        indent = len(first) - len(first.lstrip(" "))
-        if indent < 5 or indent == len(first):
-            return None
-        margin = " " * indent
-        parts = []
-        end = i
-        for text in lines[i:]:
-            if text.startswith(margin):
-                if text[indent : indent + 1] == " ":
-                    return None  # a more indented line is not folded
-                parts.append(text[indent:])
-                end += 1
-                continue
-            if text == "":  # the block ends: the next line that is not blank is not of it
-                after = next((x for x in lines[end:] if x), "")
-                if after.startswith(margin):
-                    return None
-            break
-        return _new(Scalar, (" ".join(parts), line, col, False, self.path)), end
-
-    def flow_list(self, rest: str, line: int, col: int) -> Seq | None:
-        """`[a, b]` of plain words, or `[{k: v, ...}, ...]` of flow mappings of them."""
-        if rest[-1] != "]":
-            return None
-        inner = rest[1:-1]
-        seq = Seq(_new(Location, (self.path, line, col)))
-        at = col + 1
-        if inner.startswith("{"):
-            if not inner.endswith("}"):
-                return None
-            items: list[Node] = []
-            for part in inner[1:-1].split("}, {"):
-                node = self.flow_map("{" + part + "}", line, at)
-                if node is None:
-                    return None
-                items.append(node)
-                at += len(part) + 4
-            seq.items = items  # as Seq.append keeps a list that is not all scalars
-        elif inner:
-            words = seq.items
-            assert isinstance(words, Scalars)  # a list of scalars, kept compact
-            for word in inner.split(", "):
-                if not _FLOW_PLAIN.fullmatch(word):
-                    return None
-                words.add(word, line, at, True)
-                at += len(word) + 2
-        return seq
-
-    def flow_map(self, rest: str, line: int, col: int) -> Map | None:
-        """`{k: v, ...}` of plain words."""
-        if rest[-1] != "}":
-            return None
-        inner = rest[1:-1]
+    def nodes(self, fields: list[Field], line: int) -> Map:
+        """The record of `fields` (at `line`) as yamlnodes makes it."""
         path = self.path
         items: dict[str, tuple[Scalar, Node]] = {}
-        at = col + 1
-        for pair in inner.split(", "):
-            key, colon, value = pair.partition(": ")
-            if not (colon and _FLOW_PLAIN.fullmatch(key) and _FLOW_PLAIN.fullmatch(value)):
-                return None
-            if key in items:
-                return None
-            items[key] = (
-                _new(Scalar, (key, line, at, True, path)),
-                _new(Scalar, (value, line, at + len(key) + 2, True, path)),
-            )
-            at += len(pair) + 2
+        for key, here, kind, value in fields:
+            node: Node
+            if kind == SCALAR:
+                node = value
+            elif kind == PAIRS:
+                node = self.mapping(here, *value)
+            else:
+                col, listed = value
+                node = Seq(_new(Location, (path, here, col)))
+                if kind == WORDS:
+                    words = node.items
+                    assert isinstance(words, Scalars)  # a list of scalars, kept compact
+                    for word, at in listed:
+                        words.add(word, here, at, True)
+                else:  # mappings: a list that is not all scalars (as Seq.append keeps it)
+                    node.items = [self.mapping(here, at, pairs) for at, pairs in listed]
+            items[key] = (_new(Scalar, (key, here, 5, True, path)), node)
+        record = Map(_new(Location, (path, line, 5)))
+        record.items = items
+        return record
+
+    def mapping(self, line: int, col: int, pairs: list[Pair]) -> Map:
+        path = self.path
         node = Map(_new(Location, (path, line, col)))
-        node.items = items
+        node.items = {
+            key: (
+                _new(Scalar, (key, line, at, True, path)),
+                _new(Scalar, (value, line, value_at, True, path)),
+            )
+            for key, at, value, value_at in pairs
+        }
         return node
+
+
+def _folded(lines: list[str], i: int) -> tuple[str, int] | None:
+    """A `>-` block from lines[i], of lines of one indentation deeper than its key's: its value
+    (the lines joined by spaces) and the index of the line after it."""
+    if i >= len(lines):
+        return None
+    first = lines[i]
+    indent = len(first) - len(first.lstrip(" "))
+    if indent < 5 or indent == len(first):
+        return None
+    margin = " " * indent
+    parts = []
+    end = i
+    for text in lines[i:]:
+        if text.startswith(margin):
+            if text[indent : indent + 1] == " ":
+                return None  # a more indented line is not folded
+            parts.append(text[indent:])
+            end += 1
+            continue
+        if text == "":  # the block ends: the next line that is not blank is not of it
+            after = next((x for x in lines[end:] if x), "")
+            if after.startswith(margin):
+                return None
+        break
+    return " ".join(parts), end
+
+
+def _flow_list(rest: str, col: int) -> tuple[int, Any] | None:
+    """`[a, b]` of plain words (WORDS), or `[{k: v, ...}, ...]` of flow mappings of them
+    (MAPPINGS): the kind, and (col, its items with where each starts)."""
+    if rest[-1] != "]":
+        return None
+    inner = rest[1:-1]
+    at = col + 1
+    if inner.startswith("{"):
+        if not inner.endswith("}"):
+            return None
+        maps = []
+        for part in inner[1:-1].split("}, {"):
+            pairs = _flow_map("{" + part + "}", at)
+            if pairs is None:
+                return None
+            maps.append((at, pairs))
+            at += len(part) + 4
+        return MAPPINGS, (col, maps)
+    if not _WORDS.fullmatch(inner):
+        return None
+    words = []
+    if inner:
+        for word in inner.split(", "):
+            words.append((word, at))
+            at += len(word) + 2
+    return WORDS, (col, words)
+
+
+def _flow_map(rest: str, col: int) -> list[Pair] | None:
+    """`{k: v, ...}` of plain words: (key, where, value, where) each."""
+    if rest[-1] != "}":
+        return None
+    inner = rest[1:-1]
+    if not _PAIRS.fullmatch(inner):
+        return None
+    pairs = []
+    keys = set()
+    at = col + 1
+    for pair in inner.split(", "):
+        key, _, value = pair.partition(": ")
+        if key in keys:
+            return None
+        keys.add(key)
+        pairs.append((key, at, value, at + len(key) + 2))
+        at += len(pair) + 2
+    return pairs

@@ -631,6 +631,33 @@ def _inner_positions(
             at += (_packed(item), _packed(name_node))
 
 
+_new_scalar = tuple.__new__  # a Scalar without its Python-level __new__
+_CITED = ["source", "line"]  # the keys of the usual citation, in order
+_UNKNOWN = (None, False, "")  # the field spec of an unknown key
+_ID_LISTS = {"entities", "technologies"}
+_ITEM_KEYS = {key: tuple(f"{key}.{i}" for i in range(RUN)) for key in _ID_LISTS}
+_IDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:, [a-z0-9]+(?:-[a-z0-9]+)*)*")
+"""Ids (_ID) as a flow list writes them, checked at once."""
+
+
+def _quick_ids(
+    key: str, line: int, value: tuple[int, list[tuple[str, int]]], keys: list[str], at: list[int]
+) -> tuple[str, ...]:
+    """A flow list of ids, as _inner_positions and _list_of(_ident) read it, from fastread's
+    words (_BadValueError, worded by neither, for anything those would say something of)."""
+    col, words = value
+    if len(words) > RUN:
+        raise _BadValueError(Location("", line, col), "")  # kept as a run: _record
+    ids = tuple(sys.intern(word) for word, _ in words)
+    if (ids and not _IDS.fullmatch(", ".join(ids))) or "null" in ids or len(set(ids)) < len(ids):
+        raise _BadValueError(Location("", line, col), "")  # not an id, or listed twice
+    keys.append(key)
+    keys += _ITEM_KEYS[key][: len(ids)]
+    at.append(line << 32 | col)
+    at += [line << 32 | start for _, start in words]
+    return ids
+
+
 def _build(record: Any, values: dict[str, Any], where: Where) -> Any:
     """A record of a complete mapping's values (a missing optional field takes its default),
     without the keyword handling of the record's own constructor: a large log builds many."""
@@ -732,9 +759,13 @@ class _Builder:
 
     def _item(self, section: str, item: Node) -> None:
         read = self._record(_SINGULAR[section], item)
-        if read is None:
-            return
-        values, where, complete = read
+        if read is not None:
+            self._take(section, *read, item)
+
+    def _take(
+        self, section: str, values: dict[str, Any], where: Where, complete: bool, item: Node
+    ) -> None:
+        """A record read (see _record): checked as a whole and kept, if complete."""
         if section == "events" and not self._check_event(values, where, item):
             complete = False
         if "id" in values:
@@ -756,6 +787,80 @@ class _Builder:
             self._undo[1].append((section, values["id"]))
         if complete:
             self.records[section].append((values, where))
+
+    def quick(self, section: str, path: str, line: int, fields: list[fastread.Field]) -> bool:
+        """fastread.Builder: an event as the quick reader read it, read without its nodes when
+        every field is of the commonest kinds and good, as _item would read it (the same
+        readers, values and positions); False, having done nothing, for anything else (the
+        quick reader then hands over its nodes, and _item reads them, problems and all)."""
+        if section != "events" or self.schema < 2:
+            return False
+        keys: list[str] = []
+        at: list[int] = []
+        try:
+            values = self._quick_values(fields, keys, at, path)
+        except _BadValueError:
+            return False  # _record reads it, and words what is wrong
+        # _check_event asks the record for its position and for the keys that have a value,
+        # all of which are in `values` here: a mapping without items answers as the nodes would
+        record = Map(Location(path, line, 5))
+        self._take(section, values, self._where(path, keys, at, {}), True, record)
+        return True
+
+    def _quick_values(
+        self, fields: list[fastread.Field], keys: list[str], at: list[int], path: str
+    ) -> dict[str, Any]:
+        """An event's values, and its positions into `keys` and `at`, as _record reads them;
+        _BadValueError (worded by no one) for anything _record would not read as good."""
+        values: dict[str, Any] = {}
+        spec = _SPECS["event"]
+        for key, line, kind, value in fields:
+            reader, _, what = spec.get(key) or _UNKNOWN
+            if kind == fastread.SCALAR and reader is not None:
+                if value[3] and value[0] in NULLS:
+                    raise _BadValueError(value.loc, "")  # left empty
+                keys.append(key)
+                at.append(value[1] << 32 | value[2])
+                values[key] = reader(value, what)
+            elif kind == fastread.WORDS and key in _ID_LISTS:
+                values[key] = _quick_ids(key, line, value, keys, at)
+            elif kind == fastread.MAPPINGS and reader is None and key in spec:
+                values[key] = self._quick_citations(line, value, keys, at, path)
+            else:  # an unknown key, or a value of another kind than its field's
+                raise _BadValueError(Location(path, line, 5), "")
+        if not all(key in values for key in _REQUIRED["event"]):
+            raise _BadValueError(Location(path, fields[0][1], 5), "")  # a field missing
+        return values
+
+    def _quick_citations(
+        self,
+        line: int,
+        value: tuple[int, list[tuple[int, list[fastread.Pair]]]],
+        keys: list[str],
+        at: list[int],
+        path: str,
+    ) -> tuple[Citation, ...]:
+        """`sources: [{source: x, line: N}, ...]` as _citations reads it (_BadValueError for
+        anything else)."""
+        col, maps = value
+        if not maps or len(maps) > RUN:
+            raise _BadValueError(Location(path, line, col), "")
+        keys.append("sources")
+        at.append(line << 32 | col)
+        citations = []
+        for i, (start, pairs) in enumerate(maps):
+            keys.append(f"sources.{i}")
+            at.append(line << 32 | start)
+            if len(pairs) != 2 or pairs[0][0] != "source" or pairs[1][0] != "line":
+                raise _BadValueError(Location(path, line, start), "")
+            (_, _, source, source_at), (_, _, number, number_at) = pairs
+            values = {
+                "source": _ident(_new_scalar(Scalar, (source, line, source_at, True, path))),
+                "line": _number(_new_scalar(Scalar, (number, line, number_at, True, path))),
+            }
+            positions = [line << 32 | source_at, line << 32 | number_at]
+            citations.append(_build(Citation, values, self._where(path, _CITED, positions, {})))
+        return tuple(citations)
 
     def _problem(self, loc: Location, message: str) -> None:
         self.report(Problem(loc, message))

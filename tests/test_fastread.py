@@ -33,6 +33,7 @@ class Seen:
         self.accepted: list[bool] = []
         self.quick = 0  # records it read itself
         self.unusual = 0  # records it left to yamlnodes
+        self.without_nodes = 0  # events the loader read from its fields, without nodes
 
 
 @contextlib.contextmanager
@@ -52,12 +53,21 @@ def watched() -> Iterator[Seen]:
             seen.quick += 1
         return node
 
+    quick = loader._Builder.quick
+
+    def watched_quick(self: Any, *args: Any) -> bool:
+        taken = quick(self, *args)
+        seen.without_nodes += taken
+        return taken
+
     fastread.read = watched_read  # type: ignore[assignment]
     fastread._Reading.record = watched_record  # type: ignore[method-assign]
+    loader._Builder.quick = watched_quick  # type: ignore[method-assign]
     try:
         yield seen
     finally:
         fastread.read, fastread._Reading.record = read, record  # type: ignore[method-assign]
+        loader._Builder.quick = quick  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager
@@ -142,6 +152,9 @@ class Collect:
         self.items.append((key, plain(item)))
         return True
 
+    def quick(self, *args: Any) -> bool:
+        return False  # every record's nodes, to compare
+
     def add_file(self, root: Any, path: str) -> None:
         self.items.append(("top", plain(root)))
 
@@ -206,6 +219,70 @@ def test_each_usual_form_is_read_quickly_into_the_same_nodes_and_records(form):
     assert seen.unusual == 0
     assert seen.quick == 4
     assert fast == general_
+
+
+QUICK = [
+    "id: e1",
+    'date: "2018-03"',
+    "date: 2017/2018",
+    "kind: state\n    as_of: '2018'",
+    "kind: state\n    date: 2019\n    as_of: '2018'",
+    "kind: plan",
+    "according_to: source",
+    "according_to: s1",
+    "date_note: >-\n      a note",
+    "place: Beijing",
+    "entities: []",
+    "entities: [e1, s1]",
+    "technologies: [t1]",
+    "sources: [{source: s1, line: 3}, {source: s2, line: 4}]",
+]
+
+
+@pytest.mark.parametrize("form", QUICK)
+def test_a_usual_event_is_read_from_its_fields_without_nodes_to_the_same_record(form):
+    seen, fast, slow = both(with_form(form))
+    assert seen.without_nodes == 2  # the event (in both loads)
+    assert fast == slow
+
+
+NOT_QUICK = {
+    "an unknown key": "colour: red",
+    "an optional field left empty": "place: ~",
+    "a required field left empty": "title: null",
+    "a bad date": "date: 2018-13",
+    "a bad kind": "kind: party",
+    "a list of a field that is not one": "title: [a]",
+    "a mapping": "title: {a: b}",
+    "a bad id in a list": "entities: [E1]",
+    "null in a list": "entities: [null]",
+    "an id listed twice": "entities: [e1, e1]",
+    "a long list": "entities: [" + ", ".join(f"e{i}" for i in range(70)) + "]",
+    "no citation": "sources: []",
+    "a citation as text": "sources: s1",
+    "a citation of other keys": "sources: [{line: 3, source: s1}]",
+    "a citation with a digest": "sources: [{source: s1, line: 3, digest: 0123456789ab}]",
+    "a citation of a bad line": "sources: [{source: s1, line: 0}]",
+    "a citation of a bad source": "sources: [{source: S1, line: 3}]",
+    "a missing field": "summary: x\n    title: y\n    id: e1\n    date: 2018",
+}
+
+
+@pytest.mark.parametrize("reason", NOT_QUICK)
+def test_an_event_not_of_the_usual_kinds_is_read_from_its_nodes_to_the_same_record(reason):
+    form = NOT_QUICK[reason]
+    text = with_form(form) if reason != "a missing field" else event(form)
+    seen, fast, slow = both(text)
+    assert seen.without_nodes == 0
+    assert seen.unusual == 0  # read quickly, into nodes
+    assert fast == slow
+
+
+def test_a_schema_1_event_is_read_from_its_nodes():
+    text = with_form("date: 2018").replace("schema: 2", "schema: 1")
+    seen, fast, slow = both(text)
+    assert seen.without_nodes == 0
+    assert fast == slow
 
 
 def test_a_folded_block_ends_at_a_blank_line_before_a_shallower_line():
@@ -424,17 +501,23 @@ FIELDS = {
 }
 USUAL = {
     "id": st.sampled_from(["s1", "s2", "e1", "e2", "t1", "x-1"]),
-    "kind": st.sampled_from(["company", "person", "event", "state", "plan"]),
+    "title": st.sampled_from(["A title", "'A title'", "비야디 比亚迪"]),
+    "kind": st.sampled_from(["company", "person", "event", "state", "plan", "statement"]),
     "date": st.sampled_from(['"2018"', "2018-03", "2017/2018", "'2019-02-30'"]),
-    "as_of": st.sampled_from(['"2020"', "2016"]),
-    "according_to": st.sampled_from(["source", "e1"]),
+    "as_of": st.sampled_from(['"2020"', "2016", "2019-06-01"]),
+    "according_to": st.sampled_from(["source", "e1", "e2", "Source"]),
     "published": st.sampled_from(['"2018-03-28"', "2018"]),
     "language": st.just("ko"),
     "lines": st.sampled_from(["12", "0"]),
-    "entities": st.sampled_from(["[e1]", "[e1, e2]", "[]", "[e1, e1]"]),
-    "technologies": st.sampled_from(["[t1]", "[]"]),
+    "entities": st.sampled_from(["[e1]", "[e1, e2]", "[]", "[e1, e1]", "[e1, s1]"]),
+    "technologies": st.sampled_from(["[t1]", "[]", "[t1, e1]"]),
     "affiliations": st.sampled_from(["[e1]", "[e2]"]),
-    "sources": st.sampled_from(["[{source: s1, line: 3}]", "[{source: s2, line: 1}]"]),
+    "sources": st.sampled_from(
+        ["[{source: s1, line: 3}]", "[{source: s2, line: 1}, {source: s1, line: 9}]"]
+    ),
+    "place": st.sampled_from(["Beijing", '"Hong Kong"']),
+    "date_note": st.just(">-\n      a note"),
+    "summary": st.sampled_from([">-\n      A summary\n      of two lines", '"A summary"']),
     "names": st.sampled_from(["{ko: 비야디, zh: 比亚迪}", "{en: x}"]),
 }
 
@@ -444,10 +527,12 @@ def record(draw: st.DrawFn, section: str) -> str:
     keys = draw(st.lists(st.sampled_from(FIELDS[section]), min_size=1, max_size=6, unique=True))
     if "id" not in keys and draw(st.booleans()):
         keys.insert(0, "id")
+    if section == "events" and draw(st.booleans()):  # all that an event needs, often
+        keys += [key for key in ("id", "title", "summary", "sources") if key not in keys]
     lines = []
     for key in keys:
         usual = USUAL.get(key)
-        shown = draw(usual) if usual is not None and draw(st.booleans()) else draw(value())
+        shown = draw(usual) if usual is not None and draw(st.integers(0, 3)) else draw(value())
         lines.append(f"{key}: {shown}")
         if draw(st.integers(0, 9)) == 0:
             lines.append(draw(st.sampled_from(["# a comment", "", "  # deeper"])))
@@ -467,6 +552,38 @@ def log(draw: st.DrawFn) -> str:
     return "".join(parts)
 
 
+@st.composite
+def usual_log(draw: st.DrawFn) -> str:
+    """A log of events written the usual way, most of them good: every event has what an
+    event needs, and some of the other fields, in any order."""
+    events = []
+    for _ in range(draw(st.integers(1, 6))):
+        optional = [key for key in FIELDS["events"] if key not in ("id", "title", "summary")]
+        keys = ["id", "title", "summary", "sources"]
+        keys += draw(st.lists(st.sampled_from(optional), max_size=5, unique=True))
+        keys = list(dict.fromkeys(draw(st.permutations(keys))))
+        lines = [f"{key}: {draw(USUAL[key])}" for key in keys]
+        events.append("  - " + "\n    ".join(lines) + "\n")
+    head = "schema: 2\nsources:\n  - id: s1\n    publisher: P\n    published: 2018\n"
+    head += "    language: en\nentities:\n  - id: e1\n    kind: person\n    name: E\n"
+    return head + "events:\n" + "".join(events)
+
+
+@settings(
+    max_examples=int(os.environ.get("CNBLOCK_FASTREAD_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(usual_log())
+def test_a_log_of_usual_events_loads_the_same_quickly_and_generally(text):
+    seen, fast, slow = both(text)
+    assert fast == slow
+    hypothesis.event(f"events read without nodes: {seen.without_nodes > 0}")
+    hypothesis.event(
+        f"all events read without nodes: {seen.without_nodes == 2 * text.count('  - id: ') - 4}"
+    )
+
+
 @settings(
     max_examples=int(os.environ.get("CNBLOCK_FASTREAD_EXAMPLES", "400")),
     deadline=None,
@@ -477,6 +594,7 @@ def test_a_generated_log_loads_the_same_quickly_and_generally(text):
     seen, fast, slow = both(text)
     assert fast == slow
     hypothesis.event(f"read quickly: {seen.accepted[0]}; records read quickly: {seen.quick > 0}")
+    hypothesis.event(f"events read without nodes: {seen.without_nodes > 0}")
     read = nodes(text)
     if read is not None:  # then yamlnodes reads the whole file too, into the same nodes
         assert read[0] == read[1]
@@ -489,7 +607,9 @@ def test_a_generated_log_loads_the_same_quickly_and_generally(text):
 )
 @given(st.data())
 def test_a_mutated_log_loads_the_same_quickly_and_generally(data):
-    text = data.draw(log() | st.sampled_from([(DATA / "valid.yaml").read_text("utf-8")]))
+    text = data.draw(
+        log() | usual_log() | st.sampled_from([(DATA / "valid.yaml").read_text("utf-8")])
+    )
     text = mutate(data.draw, text)
     _, fast, slow = both(text)
     assert fast == slow
