@@ -28,6 +28,17 @@ def _seconds(function, *args) -> float:
     return best
 
 
+def _peak(function, *args) -> int:
+    """The most memory Python held while `function` ran (tracemalloc: the interpreter's own
+    allocations, libyaml's buffers not counted)."""
+    tracemalloc.start()
+    try:
+        function(*args)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_long_list_is_checked_for_duplicates_in_linear_time():
     """Regression: 100k aliases took 86 s (a list scanned for every entry)."""
     read = loader._list_of(loader._line)
@@ -75,12 +86,7 @@ def test_deeply_nested_lists_take_linear_time_and_bounded_memory(tmp_path, where
 
     small, large = _seconds(load, paths[0]), _seconds(load, paths[1])
     assert large / small < 8 * 4, (small, large)  # 8x the size: quadratic would be ~64x
-    tracemalloc.start()
-    try:
-        load(paths[1])
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = _peak(load, paths[1])
     size = os.path.getsize(paths[1])
     assert peak < 10 * size, (peak, size)  # the text itself is 1x, libyaml's copy of it 1x
 
@@ -204,8 +210,6 @@ def test_validate_prints_problems_as_it_finds_them_and_counts_past_the_cap(
 def test_a_file_of_duplicate_keys_loads_in_linear_time_and_bounded_memory(tmp_path):
     """The issue's 32 MiB case at two sizes: time grows with the size, not faster, and the
     memory of the problems does not grow at all (a sink that counts keeps none)."""
-    import tracemalloc
-
     small, large = tmp_path / "small.yaml", tmp_path / "large.yaml"
     _duplicate_keys(small, 256 * 1024)
     _duplicate_keys(large, 1024 * 1024)
@@ -218,12 +222,7 @@ def test_a_file_of_duplicate_keys_loads_in_linear_time_and_bounded_memory(tmp_pa
 
     ratio = _seconds(load, large) / _seconds(load, small)
     assert ratio < 4 * 2, ratio  # 4x the size; the old report's sort alone was n log n
-    tracemalloc.start()
-    try:
-        load(large)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = _peak(load, large)
     assert peak < 10 * large.stat().st_size, peak
 
 
@@ -295,12 +294,7 @@ def test_a_long_list_of_names_loads_in_linear_time_and_bounded_memory(tmp_path):
 
     ratio = _seconds(load, large) / _seconds(load, small)
     assert ratio < 8 * 4, ratio  # 8x the size: quadratic would be ~64x
-    tracemalloc.start()
-    try:
-        load(large)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = _peak(load, large)
     assert peak < 10 * large.stat().st_size, (peak, large.stat().st_size)
 
 
