@@ -55,10 +55,12 @@ class Where(Mapping[str, Location]):
         at = self._at[i] if i is not None else self._in_run(key)
         return Location(self._path, at >> _COL_BITS, at & _COL_MASK)
 
-    def _in_run(self, key: str) -> int:
+    def _in_run(self, key: object) -> int:
         """The packed position of the run item `key` (`KEY.N`); KeyError if there is none."""
+        if not self._runs or not isinstance(key, str):
+            raise KeyError(key)
         head, _, number = key.rpartition(".")
-        run = self._runs.get(head) if self._runs else None
+        run = self._runs.get(head)
         if run is None or not (number.isascii() and number.isdigit() and len(number) <= 18):
             raise KeyError(key)
         at = int(number)
@@ -69,8 +71,6 @@ class Where(Mapping[str, Location]):
     def __contains__(self, key: object) -> bool:
         if key in self._index:
             return True
-        if not self._runs or not isinstance(key, str):
-            return False
         try:
             self._in_run(key)
         except KeyError:

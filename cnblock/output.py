@@ -30,6 +30,7 @@ def _message(exc: OSError) -> str:
 
 
 def _exists(path: str) -> OutputError:
+    """The refusal to replace a file without --force."""
     return OutputError(f"{path}: already exists; add --force to replace it")
 
 
@@ -88,12 +89,19 @@ def _write_unnamed(
         raise OutputError(f"{path}: cannot write there: {_message(exc)}") from None
     if unnamed is None:
         return False, None
-    with os.fdopen(unnamed, "wb") as stream:
-        _fill(stream, data, mode)
-        try:
-            return True, _name(stream.fileno(), target, path, force)  # once it is whole
-        except _UnnameableError:
-            return False, None  # linking through /proc refused (a sandbox): a named one instead
+    name = None
+    try:
+        with os.fdopen(unnamed, "wb") as stream:
+            _fill(stream, data, mode)
+            try:
+                name = _name(stream.fileno(), target, path, force)  # once it is whole
+            except _UnnameableError:
+                return False, None  # linking refused (a sandbox): a named temporary instead
+    except BaseException:  # closing failed, or a signal came, once it had its name
+        if name is not None and os.path.lexists(name):
+            os.unlink(name)  # the temporary, or the target this write made: as before
+        raise
+    return True, name if force else None
 
 
 def _write_named(target: Path, path: str, data: bytes, mode: int) -> str:
@@ -141,16 +149,20 @@ def _unnamed(folder: Path) -> int | None:
 
 
 _FDS = "/proc/self/fd"
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
-def _name(fd: int, target: Path, path: str, force: bool) -> str | None:
-    """Give the unnamed file `fd` its name. Without `force`, the target's own, only if
-    nothing is there (None: done); with it, a temporary name beside it, to rename over the
-    old file (the only moment a SIGKILL could leave a temporary)."""
+def _name(fd: int, target: Path, path: str, force: bool) -> str:
+    """Give the unnamed file `fd` its name, and return it. Without `force`, the target's own,
+    only if nothing is there; with it, a temporary name beside it, to rename over the old file
+    (the only moment a SIGKILL could leave a temporary)."""
     source = f"{_FDS}/{fd}"
     # linkat(AT_SYMLINK_FOLLOW) through /proc; os.link calls plain link() (which links the
     # /proc entry itself: EXDEV) unless a dir_fd is given
-    folder = os.open(target.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:  # O_PATH: a folder one may write in but not list will do
+        folder = os.open(target.parent, getattr(os, "O_PATH", os.O_RDONLY) | _DIRECTORY)
+    except OSError as exc:
+        raise _UnnameableError from exc
     try:
         if not force:
             try:
@@ -159,7 +171,7 @@ def _name(fd: int, target: Path, path: str, force: bool) -> str | None:
                 raise _exists(path) from None
             except OSError as exc:
                 raise _UnnameableError from exc
-            return None
+            return str(target)
         import secrets
 
         for _ in range(100):

@@ -373,3 +373,14 @@ def test_a_list_of_scalars_and_more_keeps_every_item_in_order():
     compact, _ = yamlnodes.parse("k: [a, 'b']\n", "f")
     assert isinstance(compact.items["k"][1].items, yamlnodes.Scalars)
     assert compact.items["k"][1].items[1] == yamlnodes.Scalar("b", Location("f", 1, 8), False)
+
+
+def test_a_key_that_is_not_text_is_missing_like_in_a_dict():
+    from array import array
+
+    from cnblock.errors import Where
+
+    where = Where("f", {"id": 0}, array("Q", [1 << 32 | 1]))
+    for key in (0, None, ("id",)):
+        assert where.get(key) is None
+        assert key not in where

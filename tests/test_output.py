@@ -281,3 +281,55 @@ def test_an_unnamed_file_that_cannot_be_named_falls_back_to_a_named_one(
     assert refused
     assert target.read_text("utf-8") == "new\n"
     assert leftovers(tmp_path) == []
+
+
+def test_a_folder_that_cannot_be_opened_to_name_the_file_falls_back_too(
+    tmp_path, monkeypatch, temporary_kind
+):
+    """Naming the unnamed file opens its folder (O_PATH: write and search permission do);
+    where even that is refused, the named temporary is used, as when linking is refused."""
+    if temporary_kind == "named":
+        pytest.skip("the unnamed file is what this is about")
+    real_open = os.open
+    unnamed = getattr(os, "O_TMPFILE", 0)
+
+    def refusing(path, flags, *args, **kwargs):
+        if Path(path) == tmp_path and flags & unnamed != unnamed:  # the folder, to name in
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "open", refusing)
+    target = tmp_path / "out.md"
+    output.write_file(str(target), "new\n")
+    assert target.read_text("utf-8") == "new\n"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_failure_as_the_file_is_closed_leaves_nothing(tmp_path, monkeypatch, force):
+    """Regression (review): with --force the unnamed file had its temporary name before it
+    was closed; a failure or a signal while closing lost the name, and the file stayed."""
+    real_fdopen = os.fdopen
+
+    class Failing:
+        def __init__(self, stream):
+            self.stream = stream
+
+        def __getattr__(self, name):
+            return getattr(self.stream, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.stream.close()
+            raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(output.os, "fdopen", lambda fd, mode: Failing(real_fdopen(fd, mode)))
+    target = tmp_path / "out.md"
+    if force:
+        target.write_text("old", "utf-8")
+    with pytest.raises(OutputError, match="cannot write: input/output error"):
+        output.write_file(str(target), "new\n", force=force)
+    assert leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["out.md"] if force else [])
