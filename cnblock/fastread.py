@@ -47,7 +47,8 @@ _BOUNDARY = re.compile(rb"\n(?=  - |[^ \n#])")
 
 SCALAR, WORDS, MAPPINGS, PAIRS = range(4)
 """The kinds of a record's field as read here: a scalar (its yamlnodes.Scalar), a flow list of
-plain words ((col, [(word, col), ...])), a flow list of flow mappings ((col, [(col, pairs),
+plain words ((col, [word, ...], [col, ...], the text inside the brackets)), a flow list of
+flow mappings ((col, [(col, pairs),
 ...])), a flow mapping ((col, pairs)); a pair is (key, col, value, col), every one on the
 field's line."""
 Pair = tuple[str, int, str, int]
@@ -146,33 +147,35 @@ class _Reading:
         starts.append(len(data))
         line = data.count(b"\n", 0, starts[0]) + 1
         record, stream, quick = self.record, self.builder.stream, self.builder.quick
+        path, most_run, section = self.path, self.most_run, self.section
         for start, end in itertools.pairwise(starts):
             if start == end:
                 continue
-            if end - (start if self.run is None else self.run[0]) > self.most_run:
+            if end - (start if self.run is None else self.run[0]) > most_run:
                 raise _DeclinedError  # a record, or unusual records, too large to read apart
             chunk = data[start:end].decode("utf-8")
             if chunk.startswith("  - "):
-                if self.section is None:
+                if section is None:
                     raise _DeclinedError
                 if self.items is None:
-                    self.items = Seq(_new(Location, (self.path, line, 3)))
+                    self.items = Seq(_new(Location, (path, line, 3)))
                     assert self.key is not None
-                    self.top.items[self.section] = (self.key, self.items)
+                    self.top.items[section] = (self.key, self.items)
                 fields = record(chunk, line)
                 if fields is None:  # yamlnodes reads it, with any unusual records next to it
                     if self.run is None:
                         self.run = (start, end, line)
                     else:
                         self.run = (self.run[0], end, self.run[2])
-                    line += chunk.count("\n")
-                    continue
-                self.flush()
-                if not quick(self.section, self.path, line, fields):
-                    stream(self.section, self.nodes(fields, line), self.top)
+                else:
+                    if self.run is not None:
+                        self.flush()  # the unusual records before it first
+                    if not quick(section, path, line, fields):
+                        stream(section, self.nodes(fields, line), self.top)
             else:
                 self.flush()
                 self.top_line(chunk, line)
+                section = self.section
             line += chunk.count("\n")
         self.flush()
         self.end_section()
@@ -301,12 +304,12 @@ class _Reading:
             elif kind == PAIRS:
                 node = self.mapping(here, *value)
             else:
-                col, listed = value
+                col, listed = value[:2]
                 node = Seq(_new(Location, (path, here, col)))
                 if kind == WORDS:
                     words = node.items
                     assert isinstance(words, Scalars)  # a list of scalars, kept compact
-                    for word, at in listed:
+                    for word, at in zip(listed, value[2], strict=True):
                         words.add(word, here, at, True)
                 else:  # mappings: a list that is not all scalars (as Seq.append keeps it)
                     node.items = [self.mapping(here, at, pairs) for at, pairs in listed]
@@ -375,12 +378,12 @@ def _flow_list(rest: str, col: int) -> tuple[int, Any] | None:
         return MAPPINGS, (col, maps)
     if not _WORDS.fullmatch(inner):
         return None
-    words = []
-    if inner:
-        for word in inner.split(", "):
-            words.append((word, at))
-            at += len(word) + 2
-    return WORDS, (col, words)
+    words = inner.split(", ") if inner else []
+    cols = []
+    for word in words:
+        cols.append(at)
+        at += len(word) + 2
+    return WORDS, (col, words, cols, inner)
 
 
 def _flow_map(rest: str, col: int) -> list[Pair] | None:

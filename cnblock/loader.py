@@ -632,7 +632,6 @@ def _inner_positions(
 
 
 _new_scalar = tuple.__new__  # a Scalar without its Python-level __new__
-_CITED = ["source", "line"]  # the keys of the usual citation, in order
 _UNKNOWN = (None, False, "")  # the field spec of an unknown key
 _ID_LISTS = {"entities", "technologies"}
 _ITEM_KEYS = {key: tuple(f"{key}.{i}" for i in range(RUN)) for key in _ID_LISTS}
@@ -641,20 +640,24 @@ _IDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:, [a-z0-9]+(?:-[a-z0-9]+)*)*")
 
 
 def _quick_ids(
-    key: str, line: int, value: tuple[int, list[tuple[str, int]]], keys: list[str], at: list[int]
+    key: str,
+    line: int,
+    value: tuple[int, list[str], list[int], str],
+    keys: list[str],
+    at: list[int],
 ) -> tuple[str, ...]:
     """A flow list of ids, as _inner_positions and _list_of(_ident) read it, from fastread's
     words (_BadValueError, worded by neither, for anything those would say something of)."""
-    col, words = value
-    if len(words) > RUN:
-        raise _BadValueError(Location("", line, col), "")  # kept as a run: _record
-    ids = tuple(sys.intern(word) for word, _ in words)
-    if (ids and not _IDS.fullmatch(", ".join(ids))) or "null" in ids or len(set(ids)) < len(ids):
-        raise _BadValueError(Location("", line, col), "")  # not an id, or listed twice
+    col, words, cols, inner = value
+    if len(words) > RUN or (inner and not _IDS.fullmatch(inner)) or "null" in words:
+        raise _BadValueError(Location("", line, col), "")  # a run (see _record), or not ids
+    ids = tuple(map(sys.intern, words))
+    if len(set(ids)) < len(ids):
+        raise _BadValueError(Location("", line, col), "")  # listed twice
     keys.append(key)
     keys += _ITEM_KEYS[key][: len(ids)]
     at.append(line << 32 | col)
-    at += [line << 32 | start for _, start in words]
+    at += [line << 32 | start for start in cols]
     return ids
 
 
@@ -670,6 +673,8 @@ class _Builder:
     def __init__(self, problems: Problems):
         self.report: ProblemSink = problems
         self._shapes: dict[tuple[str, ...], dict[str, int]] = {}
+        self._cited = self._shapes.setdefault(("source", "line"), {"source": 0, "line": 1})
+        """The keys' index of the usual citation (see _where): read by _quick_citations."""
         self._suggested = 0
         self.records: dict[str, list[tuple[dict[str, Any], Where]]] = {s: [] for s in SECTIONS}
         self.ids: dict[str, dict[str, Location]] = {s: {} for s in SECTIONS}
@@ -853,13 +858,13 @@ class _Builder:
             at.append(line << 32 | start)
             if len(pairs) != 2 or pairs[0][0] != "source" or pairs[1][0] != "line":
                 raise _BadValueError(Location(path, line, start), "")
-            (_, _, source, source_at), (_, _, number, number_at) = pairs
-            values = {
-                "source": _ident(_new_scalar(Scalar, (source, line, source_at, True, path))),
-                "line": _number(_new_scalar(Scalar, (number, line, number_at, True, path))),
-            }
-            positions = [line << 32 | source_at, line << 32 | number_at]
-            citations.append(_build(Citation, values, self._where(path, _CITED, positions, {})))
+            (_, _, source, source_at), (_, _, digits, digits_at) = pairs
+            cited = _ident(_new_scalar(Scalar, (source, line, source_at, True, path)))
+            number = _number(_new_scalar(Scalar, (digits, line, digits_at, True, path)))
+            positions = array("Q", (line << 32 | source_at, line << 32 | digits_at))
+            where = Where(path, self._cited, positions)  # as _where makes it for these keys
+            # _build(Citation, ...) of {source, line}: the other fields' defaults are None
+            citations.append(tuple.__new__(Citation, (cited, number, None, None, where)))
         return tuple(citations)
 
     def _problem(self, loc: Location, message: str) -> None:

@@ -259,6 +259,7 @@ NOT_QUICK = {
     "an id listed twice": "entities: [e1, e1]",
     "a long list": "entities: [" + ", ".join(f"e{i}" for i in range(70)) + "]",
     "no citation": "sources: []",
+    "many citations": "sources: [" + ", ".join(["{source: s1, line: 1}"] * 65) + "]",
     "a citation as text": "sources: s1",
     "a citation of other keys": "sources: [{line: 3, source: s1}]",
     "a citation with a digest": "sources: [{source: s1, line: 3, digest: 0123456789ab}]",
@@ -283,6 +284,23 @@ def test_a_schema_1_event_is_read_from_its_nodes():
     seen, fast, slow = both(text)
     assert seen.without_nodes == 0
     assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "title: T\n      # a comment deeper than its field",
+        "summary: >-\n        a\n        b\n      # a comment less deep than the block",
+        "summary: >-\n      a\n    # a comment",
+    ],
+)
+def test_a_comment_among_the_fields_is_read_a_line_at_a_time_to_the_same_nodes(form):
+    text = with_form(form)
+    quick, slow = nodes(text) or ([], [None])
+    assert quick == slow
+    seen, fast, general_ = both(text)
+    assert seen.unusual == 0
+    assert fast == general_
 
 
 def test_a_folded_block_ends_at_a_blank_line_before_a_shallower_line():
