@@ -55,6 +55,12 @@ Pair = tuple[str, int, str, int]
 Field = tuple[str, int, int, Any]
 """A record's field: its key, its line, its kind, its value (see SCALAR)."""
 
+MOST_HELD = 2000
+"""Problems held back while a file is read here (they are reported once it is read); a file
+with more is read by yamlnodes, which hands each to the loader's sink as it finds it."""
+LONGEST_KEY = 1000
+"""A longer key is left to yamlnodes: libyaml refuses a key of more than 1,024 characters
+(a syntax error, worded and placed as libyaml does)."""
 RUN_SHARE = 16
 """Unusual records next to each other (or one record) may hold at most 1/RUN_SHARE of the
 file (or 64 KiB), else yamlnodes reads the whole file: read apart, they would be held several
@@ -100,7 +106,13 @@ def read(text: list[str], path: str, builder: Builder, keep: yamlnodes.Keep) -> 
         return False
     data = text.pop().encode("utf-8")
     held: list[Problem] = []
-    report, builder.report = builder.report, held.append
+
+    def hold(problem: Problem) -> None:
+        if len(held) >= MOST_HELD:
+            raise _DeclinedError  # yamlnodes reports as it finds, in bounded memory
+        held.append(problem)
+
+    report, builder.report = builder.report, hold
     try:
         _Reading(data, path, builder, keep).read()
     except _DeclinedError:
@@ -256,7 +268,7 @@ class _Reading:
                     continue
                 return None
             key, colon, rest = body.partition(": ")
-            if not colon or key in keys or not _KEY.fullmatch(key):
+            if not colon or key in keys or len(key) > LONGEST_KEY or not _KEY.fullmatch(key):
                 return None
             keys.add(key)
             col = len(key) + 7  # where the value starts (1-based)
@@ -398,7 +410,7 @@ def _flow_map(rest: str, col: int) -> list[Pair] | None:
     at = col + 1
     for pair in inner.split(", "):
         key, _, value = pair.partition(": ")
-        if key in keys:
+        if key in keys or len(key) > LONGEST_KEY:
             return None
         keys.add(key)
         pairs.append((key, at, value, at + len(key) + 2))

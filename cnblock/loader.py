@@ -798,8 +798,8 @@ class _Builder:
         every field is of the commonest kinds and good, as _item would read it (the same
         readers, values and positions); False, having done nothing, for anything else (the
         quick reader then hands over its nodes, and _item reads them, problems and all)."""
-        if section != "events" or self.schema < 2:
-            return False
+        if section != "events" or not self.schema_read or self.schema < 2:
+            return False  # an event before the file's schema is read goes by its nodes
         keys: list[str] = []
         at: list[int] = []
         try:

@@ -286,6 +286,47 @@ def test_a_schema_1_event_is_read_from_its_nodes():
     assert fast == slow
 
 
+EVENTS_FIRST = (
+    "schema: 1\nevents:\n  - id: e\n    {fields}\n    title: T\n    summary: S\n"
+    "    sources: [{{source: s, line: 1}}]\n"
+    "sources:\n  - id: s\n    publisher: P\n    published: 2018\n    language: en\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ("date: 2017/2018", "an interval date is a schema 2 field; write 'schema: 2' at the top"),
+        ("date: 2018\n    kind: state\n    as_of: 2018", "'kind' is a schema 2 field"),
+        ("date: 2018\n    according_to: source", "'according_to' is a schema 2 field"),
+    ],
+)
+def test_an_event_before_its_files_schema_is_read_keeps_to_that_schema(fields, problem):
+    """Regression (review): with `events:` first in a schema 1 file, the first event was read
+    without nodes before the file's schema was, as schema 2: schema 2 fields were accepted."""
+    text = EVENTS_FIRST.format(fields=fields)
+    _, fast, slow = both(text)
+    assert fast == slow
+    assert any(problem in p.message for p in fast[2][0]), fast[2]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "{key}: x",
+        "names: {{{key}: x}}",
+        "sources: [{{source: s1, {key}: 1}}]",
+    ],
+)
+def test_a_key_longer_than_libyaml_allows_is_left_to_yamlnodes(form):
+    """Regression (review): libyaml refuses a key of more than 1,024 characters (a syntax
+    error); the quick reader read it as a key, and reported other problems."""
+    text = with_form(form.format(key="a" * 1025))
+    _, fast, slow = both(text)
+    assert fast == slow
+    assert "YAML syntax" in fast[2][0][0].message
+
+
 @pytest.mark.parametrize(
     "form",
     [
@@ -559,8 +600,9 @@ def record(draw: st.DrawFn, section: str) -> str:
 
 @st.composite
 def log(draw: st.DrawFn) -> str:
-    parts = [draw(st.sampled_from(["", "# a log\n", "# a\n\n"])), "schema: 2\n"]
-    for section in FIELDS:
+    parts = [draw(st.sampled_from(["", "# a log\n", "# a\n\n"]))]
+    parts.append(draw(st.sampled_from(["schema: 2\n", "schema: 1\n"])))
+    for section in draw(st.permutations(list(FIELDS))):  # events first, too
         records = draw(
             st.lists(record(section), min_size=0 if section != "events" else 1, max_size=3)
         )
@@ -631,3 +673,32 @@ def test_a_mutated_log_loads_the_same_quickly_and_generally(data):
     text = mutate(data.draw, text)
     _, fast, slow = both(text)
     assert fast == slow
+
+
+def test_an_events_only_schema_1_file_after_a_schema_2_file_keeps_to_its_schema(run, tmp_path):
+    """Regression (review): `validate a.yaml b.yaml`, b a schema 1 file of events alone,
+    said ok to a schema 2 date in b."""
+    sources = "sources:\n  - id: s\n    publisher: P\n    published: 2018\n    language: en\n"
+    (tmp_path / "a.yaml").write_text("schema: 2\n" + sources, "utf-8")
+    events = EVENTS_FIRST.format(fields="date: 2017/2018").split("sources:\n  - id: s")[0]
+    (tmp_path / "b.yaml").write_text(events, "utf-8")
+    result = run(
+        "--no-cache", "--no-shipped", "validate", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")
+    )
+    assert result.exit_code == 1, result.output
+    assert "b.yaml:4:11: error: an interval date is a schema 2 field" in result.output
+
+
+def test_a_file_of_more_problems_than_are_held_back_is_left_to_yamlnodes(monkeypatch):
+    """Problems found here are held until the file is read (it may yet be left to yamlnodes):
+    past MOST_HELD the file goes to yamlnodes, which reports each as found, in bounded memory."""
+    monkeypatch.setattr(fastread, "MOST_HELD", 3)
+    text = with_form("place: x") + "".join(
+        f"  - id: e{n}\n    title: T\n    summary: S\n    sources: [{{source: s1, line: 1}}]\n"
+        f"    odd: {n}\n"
+        for n in range(2, 8)
+    )
+    seen, fast, slow = both(text)
+    assert seen.accepted == [False, False]  # with a sink and without
+    assert fast == slow
+    assert sum("unknown key 'odd'" in p.message for p in fast[1]) == 6
