@@ -629,11 +629,15 @@ def usual_log(draw: st.DrawFn) -> str:
     return head + "events:\n" + "".join(events)
 
 
-@settings(
+EXAMPLES = settings(
     max_examples=int(os.environ.get("CNBLOCK_FASTREAD_EXAMPLES", "400")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+"""The examples each property below tries (CNBLOCK_FASTREAD_EXAMPLES for more)."""
+
+
+@EXAMPLES
 @given(usual_log())
 def test_a_log_of_usual_events_loads_the_same_quickly_and_generally(text):
     seen, fast, slow = both(text)
@@ -644,11 +648,7 @@ def test_a_log_of_usual_events_loads_the_same_quickly_and_generally(text):
     )
 
 
-@settings(
-    max_examples=int(os.environ.get("CNBLOCK_FASTREAD_EXAMPLES", "400")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@EXAMPLES
 @given(log())
 def test_a_generated_log_loads_the_same_quickly_and_generally(text):
     seen, fast, slow = both(text)
@@ -660,11 +660,7 @@ def test_a_generated_log_loads_the_same_quickly_and_generally(text):
         assert read[0] == read[1]
 
 
-@settings(
-    max_examples=int(os.environ.get("CNBLOCK_FASTREAD_EXAMPLES", "400")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@EXAMPLES
 @given(st.data())
 def test_a_mutated_log_loads_the_same_quickly_and_generally(data):
     text = data.draw(
