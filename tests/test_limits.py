@@ -353,6 +353,7 @@ def test_a_run_reads_as_the_keys_it_stands_for():
     assert flat == run
     assert run["names.2"] == Location("f", 8, 10)
     assert "names.1" in run
+    assert "id" in run
     for missing in ("names.3", "names.01", "names.-1", "names.x", "names." + "9" * 30, "kind.0"):
         assert missing not in run
         with pytest.raises(KeyError):
@@ -373,6 +374,13 @@ def test_a_list_of_scalars_and_more_keeps_every_item_in_order():
     compact, _ = yamlnodes.parse("k: [a, 'b']\n", "f")
     assert isinstance(compact.items["k"][1].items, yamlnodes.Scalars)
     assert compact.items["k"][1].items[1] == yamlnodes.Scalar("b", Location("f", 1, 8), False)
+    assert compact.items["k"][1].items[0:2] == list(compact.items["k"][1].items)
+    aliased, problems = yamlnodes.parse("k: [a, *b]\n", "f")  # an alias, as a scalar, kept
+    assert [(n.value, n.loc[1:]) for n in aliased.items["k"][1].items] == [
+        ("a", (1, 5)),
+        ("*b", (1, 8)),
+    ]
+    assert [p.message for p in problems] == ["aliases (*b) are not allowed; write the value out"]
 
 
 def test_a_key_that_is_not_text_is_missing_like_in_a_dict():
