@@ -35,11 +35,12 @@ import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from cnblock import __version__
-from cnblock.errors import Location, Where
+from cnblock.errors import Location, Where, packed_of
 from cnblock.model import (
     Citation,
     Entity,
@@ -351,55 +352,89 @@ class _Packer:
         self.shapes: dict[tuple[str, ...], int] = {}
         self.file, self.shape, self.at = array("i"), array("i"), array("Q")
         self.runs: dict[int, dict[str, bytes]] = {}
+        self._pending: list[Mapping[str, Location]] = []  # all added; packed by positions()
         self._indexes: dict[int, tuple[Mapping[str, int], int]] = {}  # id() -> (index, shape)
+        self._texts: dict[int, tuple[Any, str]] = {}  # id() -> (date, its text)
 
     def pack(self, where: Mapping[str, Location]) -> int:
-        """Add a record's positions (see _Store); the number to find them by."""
-        if isinstance(where, Positions):  # a cached log's: as read, runs kept
-            where = where._table()
-        runs: Mapping[str, array[int]] = {}
-        if isinstance(where, Where):  # the loader's: as packed, no Location made
-            path = where.path
-            index, at, runs = where.packed()
-            seen = self._indexes.get(id(index))  # records of one shape share their index
-            if seen is not None and seen[0] is index:
-                shape = seen[1]
-            elif list(index.values()) == list(range(len(at))):  # one place a key, in order
-                shape = self.shapes.setdefault(tuple(index), len(self.shapes))
-                self._indexes[id(index)] = (index, shape)
-            else:  # a key given twice (its last place counts): as its rows read
-                rows = where.rows()
-                shape = self.shapes.setdefault(tuple(r[0] for r in rows), len(self.shapes))
-                at = array("Q", [line << 32 | col for _, line, col in rows])
-        else:
-            paths = {loc.path for loc in where.values()}
-            if len(paths) > 1:
-                raise ValueError("positions in several files")  # never made by the loader
-            path = paths.pop() if paths else ""
-            shape = self.shapes.setdefault(tuple(where), len(self.shapes))
-            at = array("Q", [loc.line << 32 | loc.col for loc in where.values()])
-        number = len(self.file)
-        self.file.append(self.files.setdefault(path, len(self.files)) if len(at) else -1)
-        self.shape.append(shape)
-        self.at.extend(at)
-        if runs:
-            self.runs[number] = {key: run.tobytes() for key, run in runs.items()}
-        return number
+        """Add a record's positions (see _Store); the number to find them by. (They are
+        packed all together, by positions().)"""
+        self._pending.append(where)
+        return len(self._pending) - 1
 
     def positions(self) -> bytes:
         """Every record's positions, as _Store reads them."""
+        self._pack_pending()
         shapes = sorted(self.shapes, key=self.shapes.__getitem__)
         return marshal.dumps(
             (tuple(shapes), self.file.tobytes(), self.shape.tobytes(), self.at.tobytes(), self.runs)
         )
 
+    def _pack_pending(self) -> None:
+        """Pack the positions added since the last time, in the order they were added. The
+        loader's (an errors.Where) as packed, without a Location made: a record whose shape
+        was seen costs a dict look-up and the array's extension."""
+        indexes, files, at_all = self._indexes, self.files, self.at
+        file_of, shape_of = self.file.append, self.shape.append
+        done = len(self.file)
+        for number, record in enumerate(self._pending[done:], done):
+            where = record
+            if where.__class__ is not Where and isinstance(record, Positions):
+                where = record._table()  # a cached log's: as read, runs kept
+            if where.__class__ is Where:
+                path, index, at, runs = packed_of(where)
+                seen = indexes.get(id(index))  # records of one shape share their index
+                if seen is not None and seen[0] is index:
+                    shape = seen[1]
+                else:
+                    shape, at = self._shape_of(where, index, at)
+                if runs:
+                    self.runs[number] = {key: run.tobytes() for key, run in runs.items()}
+            else:
+                path, shape, at = self._unpacked(where)
+            if len(at):
+                file = files.get(path)
+                if file is None:
+                    file = files[path] = len(files)
+                file_of(file)
+            else:
+                file_of(-1)
+            shape_of(shape)
+            at_all.extend(at)
+
+    def _shape_of(
+        self, where: Where, index: Mapping[str, int], at: array[int]
+    ) -> tuple[int, array[int]]:
+        """The shape number of a Where whose index was not seen before, and its positions."""
+        if list(index.values()) == list(range(len(at))):  # one place a key, in order
+            shape = self.shapes.setdefault(tuple(index), len(self.shapes))
+            self._indexes[id(index)] = (index, shape)
+            return shape, at
+        rows = where.rows()  # a key given twice (its last place counts): as its rows read
+        shape = self.shapes.setdefault(tuple(r[0] for r in rows), len(self.shapes))
+        return shape, array("Q", [line << 32 | col for _, line, col in rows])
+
+    def _unpacked(self, where: Mapping[str, Location]) -> tuple[str, int, array[int]]:
+        """The path, shape number and positions of a mapping of Locations."""
+        paths = {loc.path for loc in where.values()}
+        if len(paths) > 1:
+            raise ValueError("positions in several files")  # never made by the loader
+        shape = self.shapes.setdefault(tuple(where), len(self.shapes))
+        at = array("Q", [loc.line << 32 | loc.col for loc in where.values()])
+        return paths.pop() if paths else "", shape, at
+
     def plain(self, record: Any) -> tuple[Any, ...]:
         return tuple(self.value(record, n, v) for n, v in zip(record._fields, record, strict=True))
 
+    def rows(self, events: Iterable[Event]) -> list[bytes]:
+        """Each event's marshalled row (see event)."""
+        dumps, row = marshal.dumps, self.event
+        return [dumps(row(e)) for e in events]
+
     def event(self, event: Event) -> tuple[Any, ...]:
         """plain(event) written out, field by field in the same order (a large log has many
-        events, and plain's generic way costs most of a first run's cache write)."""
-        share = self.strings.setdefault
+        events, and plain's generic way costs most of a first run's cache write). Its strings
+        are not shared: each event is marshalled apart, so sharing would save nothing."""
         (
             id_,
             date,
@@ -415,31 +450,42 @@ class _Packer:
             according_to,
             where,
         ) = event
-        cited = tuple(
-            (
-                share(c.source, c.source),
-                c.line,
-                c.span,
-                None if c.digest is None else share(c.digest, c.digest),
-                self.pack(c.where),
-            )
-            for c in sources
-        )
+        pending = self._pending  # pack() written out: the number is the place in the list
+        at = len(pending)
+        if len(sources) == 1:
+            (source, line, span, digest, cited_at) = sources[0]
+            cited: tuple[Any, ...] = ((source, line, span, digest, at),)
+            pending.append(cited_at)
+            at += 1
+        else:
+            cited = tuple([(c[0], c[1], c[2], c[3], at + i) for i, c in enumerate(sources)])
+            pending.extend([c[4] for c in sources])
+            at += len(sources)
+        pending.append(where)
         return (
-            share(id_, id_),
-            None if date is None else str(date),
-            share(title, title),
-            share(summary, summary),
+            id_,
+            None if date is None else self._text(date),
+            title,
+            summary,
             cited,
-            tuple(map(share, entities, entities)),
-            tuple(map(share, technologies, technologies)),
-            None if date_note is None else share(date_note, date_note),
-            None if place is None else share(place, place),
-            share(kind, kind),
-            None if as_of is None else str(as_of),
-            None if according_to is None else share(according_to, according_to),
-            self.pack(where),
+            entities,
+            technologies,
+            date_note,
+            place,
+            kind,
+            None if as_of is None else self._text(as_of),
+            according_to,
+            at,
         )
+
+    def _text(self, date: Any) -> str:
+        """str(date), made once for each date object (the loader shares a text's dates)."""
+        seen = self._texts.get(id(date))
+        if seen is not None and seen[0] is date:
+            return seen[1]
+        text = str(date)
+        self._texts[id(date)] = (date, text)
+        return text
 
     def value(self, record: Any, name: str, value: Any) -> Any:
         strings = self.strings
@@ -466,10 +512,9 @@ def _encode(log: EventLog) -> tuple[tuple[Any, ...], list[bytes], bytes]:
         for records in (log.sources.values(), log.entities.values(), log.technologies.values())
     ]
     # Each event apart, so that a query reads only the events its keys pick.
-    events = [marshal.dumps(packer.event(e)) for e in log.events]
+    events = packer.rows(log.events)
     ends = array("q", [0])
-    for blob in events:
-        ends.append(ends[-1] + len(blob))
+    ends.extend(accumulate(map(len, events)))
     keys = event_keys(log.events)
     plain_keys = (
         keys.total,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterator, Mapping
+from operator import attrgetter
 from typing import NamedTuple
 
 
@@ -128,6 +129,13 @@ class Where(Mapping[str, Location]):
         Location (the runs' items: `runs`)."""
         at = self._at
         return [(key, at[i] >> _COL_BITS, at[i] & _COL_MASK) for key, i in self._index.items()]
+
+
+packed_of: Callable[
+    [Where], tuple[str, Mapping[str, int], array[int], Mapping[str, array[int]] | None]
+] = attrgetter("_path", "_index", "_at", "_runs")
+"""A Where's path and packed form (as `packed` gives it, but the runs None when there are
+none), at a C call's cost: for a store that packs a large log's positions."""
 
 
 class Problem(NamedTuple):

@@ -357,19 +357,46 @@ def event_keys(events: Sequence[Event]) -> EventKeys:
     by_source: dict[str, list[int]] = {}
     by_kind: dict[str, list[int]] = {}
     first, last = [], []
+    days: dict[int, tuple[PartialDate, int, int]] = {}  # id(date) -> (date, first, last)
     for at, event in enumerate(events):
-        for name in event.entities:
-            by_entity.setdefault(name, []).append(at)
-        for name in event.technologies:
-            by_technology.setdefault(name, []).append(at)
-        for name in dict.fromkeys(c.source for c in event.sources):
-            by_source.setdefault(name, []).append(at)
-        by_kind.setdefault(event.kind, []).append(at)
-        start, end = event.known_start(), event.known_end()
-        known = start is not None and end is not None
-        first.append(day_number(start.first_day()) if start is not None and known else -1)
-        last.append(day_number(end.last_day()) if end is not None and known else -1)
+        for names, places in (
+            (event.entities, by_entity),
+            (event.technologies, by_technology),
+            (_cited(event.sources), by_source),
+            ((event.kind,), by_kind),
+        ):
+            for name in names:
+                found = places.get(name)
+                if found is None:
+                    places[name] = [at]
+                else:
+                    found.append(at)
+        date = event.date
+        if date.__class__ is PartialDate:  # most events: the extent is the date's own
+            seen = days.get(id(date))
+            if seen is None or seen[0] is not date:
+                seen = days[id(date)] = (date, *_extent(date, date))
+            first.append(seen[1])
+            last.append(seen[2])
+        else:
+            start, end = _extent(event.known_start(), event.known_end())
+            first.append(start)
+            last.append(end)
     return EventKeys(len(events), by_entity, by_technology, by_source, by_kind, first, last)
+
+
+def _cited(citations: Sequence[Citation]) -> Sequence[str]:
+    """The sources cited, each once, in order."""
+    if len(citations) == 1:
+        return (citations[0].source,)
+    return tuple(dict.fromkeys(c.source for c in citations))
+
+
+def _extent(start: PartialDate | None, end: PartialDate | None) -> tuple[int, int]:
+    """The first and last day numbers of a known extent; -1 and -1 when a side is unknown."""
+    if start is None or end is None:
+        return -1, -1
+    return day_number(start.first_day()), day_number(end.last_day())
 
 
 # Set after the classes are made (type checkers allow only fields and methods in a NamedTuple's

@@ -4,6 +4,7 @@ copy, and never used by validate."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import time
 
@@ -291,8 +292,52 @@ def test_an_event_is_stored_as_the_generic_packing_stores_it(tmp_path):
     events = [*loader.load([str(loader.default_data_file())]).events]
     events += loader.load([str(path)]).events
     fast, generic = cache._Packer(), cache._Packer()
-    assert [fast.event(e) for e in events] == [generic.plain(e) for e in events]
+    assert [marshal.loads(r) for r in fast.rows(events)] == [generic.plain(e) for e in events]
     assert fast.positions() == generic.positions()
+
+
+def test_a_cached_logs_positions_are_packed_as_the_loaders_are(cached):
+    """A log read from the cache (its positions cache.Positions) packs to the same
+    positions as the loaded log it was made from."""
+    fresh = loader.load([SHIPPED])
+    assert cache.write([SHIPPED], fresh)
+    copy = cache.read([SHIPPED])
+    assert copy is not None
+
+    def wheres(log):
+        return [e.where for e in log.events] + [s.where for s in log.sources.values()]
+
+    assert all(isinstance(w, cache.Positions) for w in wheres(copy))
+    mine, theirs = cache._Packer(), cache._Packer()
+    assert [mine.pack(w) for w in wheres(copy)] == [theirs.pack(w) for w in wheres(fresh)]
+    assert mine.positions() == theirs.positions()
+
+
+def test_a_key_given_twice_is_stored_at_its_last_place():
+    from array import array
+
+    from cnblock.errors import Location, Where
+
+    packer = cache._Packer()
+    twice = Where(
+        "f.yaml", {"id": 1, "title": 2}, array("Q", [1 << 32 | 3, 2 << 32 | 3, 3 << 32 | 5])
+    )
+    assert packer.pack(twice) == 0
+    positions = packer.positions()  # the files are numbered as the positions are packed
+    store = cache._Store(tuple(packer.files), positions)
+    assert dict(store.table(0)) == {
+        "id": Location("f.yaml", 2, 3),
+        "title": Location("f.yaml", 3, 5),
+    }
+
+
+def test_positions_in_two_files_are_not_stored():
+    from cnblock.errors import Location
+
+    packer = cache._Packer()
+    packer.pack({"id": Location("a.yaml", 1, 1), "title": Location("b.yaml", 2, 1)})
+    with pytest.raises(ValueError, match="several files"):
+        packer.positions()
 
 
 def test_the_size_setting_is_checked_and_applied_with_a_warm_cache_too(cached, monkeypatch):

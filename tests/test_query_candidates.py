@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cnblock import loader, query
 from cnblock.errors import UsageError
-from cnblock.model import EVENT_KINDS, PartialDate, event_keys
+from cnblock.model import EVENT_KINDS, PartialDate, day_number, event_keys
 from cnblock.query import Filters
 
 from logs import event, make_log
@@ -117,6 +117,40 @@ def test_the_candidates_hold_every_event_the_filters_match(log, filters):
             picked(log, filters)
         return
     assert picked(log, filters) == want
+
+
+def plain_keys(events) -> tuple:
+    """event_keys as first written, event by event through the model's own methods."""
+    by: tuple[dict, dict, dict, dict] = ({}, {}, {}, {})
+    first, last = [], []
+    for at, e in enumerate(events):
+        for places, names in zip(
+            by,
+            (e.entities, e.technologies, dict.fromkeys(c.source for c in e.sources), (e.kind,)),
+            strict=True,
+        ):
+            for name in names:
+                places.setdefault(name, []).append(at)
+        start, end = e.known_start(), e.known_end()
+        known = start is not None and end is not None
+        first.append(day_number(start.first_day()) if known else -1)
+        last.append(day_number(end.last_day()) if known else -1)
+    return (len(events), *by, first, last)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(logs())
+def test_the_keys_are_those_of_each_event_in_turn(log):
+    """event_keys (a date's days made once for each date object) gives each event's own."""
+    assert tuple(event_keys(log.events)) == plain_keys(log.events)
+
+
+def test_the_keys_of_the_shipped_log_and_of_events_sharing_dates():
+    log = loader.load([str(loader.default_data_file())])
+    assert tuple(event_keys(log.events)) == plain_keys(log.events)
+    shared = log.events[:3] * 2  # the same events, and so the same date objects, twice
+    assert tuple(event_keys(shared)) == plain_keys(shared)
+    assert event_keys(shared).by_source == plain_keys(shared)[3]
 
 
 def test_the_keys_narrow_a_filter_on_the_shipped_log():
