@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cnblock import yamlnodes
 from cnblock.errors import DataError, Location, Problem, ProblemSink
@@ -71,6 +71,76 @@ PADDING_SLACK = 10_000
 read the whole file instead: reading many unusual records apart would cost more."""
 
 
+MOST_SHAPES = 16
+"""The layouts of events learnt in a file (see Shape): an event of a layout learnt is read with
+one match of its pattern; past this many, any other layout is read a line at a time."""
+
+PLAIN, DOUBLE, SINGLE, FOLDED, LISTED = range(5)
+"""How a field of a Shape is written: a plain scalar, a double- or single-quoted one, a `>-`
+block, a flow list (of words, or of flow mappings of words)."""
+_VALUES = {
+    PLAIN: (
+        "((?![" + re.escape("".join(sorted(_NOT_FIRST))) + "])"  # no indicator first
+        r"(?:[^\n: ]|:(?! )| (?!#))*"  # no ': ', no ' #'
+        r"(?<![: ]))"  # no ':' or space last, and not empty
+    ),
+    DOUBLE: r'"([^"\\\n]*)"',
+    SINGLE: r"'([^'\n]*)'",
+    LISTED: (
+        rf"\[((?:{_WORD}(?:, {_WORD})*)?"  # words, or mappings of words
+        rf"|\{{{_PAIRS.pattern}\}}(?:, \{{{_PAIRS.pattern}\}})*)\]"
+    ),
+}
+"""The text of a value as `record` reads it, each written one way, as one group."""
+_FOLDED_LINE = r"[^ \n](?:[^\n]*[^ \n])?"
+"""A line of a `>-` block after its margin: not more indented, no trailing space."""
+
+
+class Shape(NamedTuple):
+    """The layout of an event read here: its keys in order, how each is written (PLAIN ...),
+    and the margin of a `>-` block. `pattern` matches only records of that layout that `record`
+    reads, one group a field's text (`_Reading.shaped` makes their Fields of it)."""
+
+    pattern: re.Pattern[str]
+    layout: tuple[tuple[str, int, str], ...]
+    """(key, form, margin) a field; the margin of a FOLDED field is a line break and the
+    spaces before each of its lines."""
+
+
+def _shape(chunk: str, line: int, fields: list[Field]) -> Shape | None:
+    """The Shape of a record that `record` read from `chunk` into `fields` (None if a field is
+    a flow mapping: no event's field is one)."""
+    lines = chunk.split("\n")
+    layout = []
+    parts: list[str] = []
+    for key, here, kind, _ in fields:
+        written = lines[here - line][len(key) + 6 :]  # after '    key: '
+        margin = ""
+        if kind == PAIRS:
+            return None
+        if kind != SCALAR:
+            form = LISTED
+        elif written[:1] == '"':
+            form = DOUBLE
+        elif written[:1] == "'":
+            form = SINGLE
+        elif written == ">-":
+            form = FOLDED
+            block = lines[here - line + 1]
+            margin = "\n" + " " * (len(block) - len(block.lstrip(" ")))
+        else:
+            form = PLAIN
+        layout.append((key, form, margin))
+        value = (
+            f">-({margin}{_FOLDED_LINE}(?:{margin}{_FOLDED_LINE})*)"
+            if form == FOLDED
+            else _VALUES[form]
+        )
+        parts.append(("    " if parts else "  - ") + f"{re.escape(key)}: {value}")
+    # blank lines may follow (a comment: `record` reads the record)
+    return Shape(re.compile("\n".join(parts) + "\n*"), tuple(layout))
+
+
 class Builder(Protocol):
     """What `read` needs of the loader's builder (loader._Builder)."""
 
@@ -80,11 +150,41 @@ class Builder(Protocol):
 
     def quick(self, section: str, path: str, line: int, fields: list[Field]) -> bool: ...
 
+    def shaped(self, shape: Shape, found: re.Match[str], path: str, line: int) -> bool: ...
+
     def add_file(self, root: Node | None, path: str) -> None: ...
 
     def abandon_file(self) -> None: ...
 
     def begin_file(self) -> None: ...
+
+
+class _Layouts:
+    """The layouts of the events of a file read in full so far (Shape), the last matched
+    first."""
+
+    def __init__(self) -> None:
+        self.shapes: list[Shape] = []
+        self.seen: set[tuple[tuple[str, int, str], ...]] = set()
+
+    def match(self, chunk: str) -> tuple[Shape, re.Match[str]] | None:
+        """The shape whose pattern matches `chunk`, and the match."""
+        shapes = self.shapes
+        for i, shape in enumerate(shapes):
+            found = shape.pattern.fullmatch(chunk)
+            if found is not None:
+                if i:
+                    shapes.insert(0, shapes.pop(i))
+                return shape, found
+        return None
+
+    def learn(self, chunk: str, line: int, fields: list[Field]) -> None:
+        """Learn the layout of an event `record` read (until MOST_SHAPES are learnt)."""
+        if len(self.seen) < MOST_SHAPES:
+            shape = _shape(chunk, line, fields)
+            if shape is not None and shape.layout not in self.seen:
+                self.seen.add(shape.layout)
+                self.shapes.append(shape)
 
 
 class _DeclinedError(Exception):
@@ -146,7 +246,8 @@ class _Reading:
         self.most_padding = 2 * data.count(b"\n") + PADDING_SLACK
         self.most_run = max(65_536, len(data) // RUN_SHARE)
 
-    def read(self) -> None:  # noqa: PLR0912 - the loop over the file's records
+    def starts(self) -> list[int]:
+        """Where each record and top-level line starts, and where the file ends."""
         data = self.data
         starts = [m.end() for m in _BOUNDARY.finditer(data)]
         first = starts[0] if starts else len(data)
@@ -157,9 +258,16 @@ class _Reading:
         else:
             starts.insert(0, first)
         starts.append(len(data))
+        return starts
+
+    def read(self) -> None:  # noqa: PLR0912 - the loop over the file's records
+        data = self.data
+        starts = self.starts()
         line = data.count(b"\n", 0, starts[0]) + 1
         record, stream, quick = self.record, self.builder.stream, self.builder.quick
+        shaped = self.builder.shaped
         path, most_run, section = self.path, self.most_run, self.section
+        layouts = _Layouts()
         for start, end in itertools.pairwise(starts):
             if start == end:
                 continue
@@ -173,6 +281,13 @@ class _Reading:
                     self.items = Seq(_new(Location, (path, line, 3)))
                     assert self.key is not None
                     self.top.items[section] = (self.key, self.items)
+                matched = layouts.match(chunk) if section == "events" else None
+                if matched is not None:  # an event of a layout learnt
+                    if self.run is not None:
+                        self.flush()
+                    if shaped(*matched, path, line):
+                        line += chunk.count("\n")
+                        continue
                 fields = record(chunk, line)
                 if fields is None:  # yamlnodes reads it, with any unusual records next to it
                     if self.run is None:
@@ -184,6 +299,8 @@ class _Reading:
                         self.flush()  # the unusual records before it first
                     if not quick(section, path, line, fields):
                         stream(section, self.nodes(fields, line), self.top)
+                    elif matched is None and section == "events":
+                        layouts.learn(chunk, line, fields)  # the next of its layout: shaped
             else:
                 self.flush()
                 self.top_line(chunk, line)

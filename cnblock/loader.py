@@ -640,15 +640,14 @@ _IDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:, [a-z0-9]+(?:-[a-z0-9]+)*)*")
 
 
 def _quick_ids(
-    key: str,
-    line: int,
-    value: tuple[int, list[str], list[int], str],
-    keys: list[str],
-    at: list[int],
+    key: str, line: int, col: int, inner: str, into: tuple[list[str], list[int]]
 ) -> tuple[str, ...]:
-    """A flow list of ids, as _inner_positions and _list_of(_ident) read it, from fastread's
-    words (_BadValueError, worded by neither, for anything those would say something of)."""
-    col, words, cols, inner = value
+    """A flow list of ids at `col` of `line`, `inner` the text between its brackets, as
+    _inner_positions and _list_of(_ident) read it from its nodes (_BadValueError, worded by
+    neither, for anything those would say something of): its positions go `into` the keys
+    and positions of its record (see _where)."""
+    keys, at = into
+    words = inner.split(", ") if inner else []
     if len(words) > RUN or (inner and not _IDS.fullmatch(inner)) or "null" in words:
         raise _BadValueError(Location("", line, col), "")  # a run (see _record), or not ids
     ids = tuple(map(sys.intern, words))
@@ -656,9 +655,46 @@ def _quick_ids(
         raise _BadValueError(Location("", line, col), "")  # listed twice
     keys.append(key)
     keys += _ITEM_KEYS[key][: len(ids)]
-    at.append(line << 32 | col)
-    at += [line << 32 | start for start in cols]
+    here = line << 32 | col
+    at.append(here)
+    here += 1  # each item where the one before ends, after ', '
+    for word in words:
+        at.append(here)
+        here += len(word) + 2
     return ids
+
+
+_SCALAR, _IDS_LIST, _CITATIONS = range(3)
+"""How _Builder.shaped reads a field of a fastread.Shape."""
+Plan = tuple[tuple[str, int, int, str, Any, str], ...]
+"""How _Builder.shaped reads each field of a fastread.Shape: (key, how (_SCALAR ...), form,
+margin, reader, what)."""
+
+
+def _plan(layout: tuple[tuple[str, int, str], ...]) -> Plan | None:
+    """How to read an event of `layout` from its text as _quick_values reads its fields; None
+    if _quick_values would read no event of that layout (an unknown key, a field missing, a
+    list where a value is expected or the other way round)."""
+    spec = _SPECS["event"]
+    plan = []
+    for key, form, margin in layout:
+        if key not in spec:
+            return None
+        reader, _, what = spec[key]
+        if form != fastread.LISTED:
+            how = _SCALAR
+        elif key in _ID_LISTS:
+            how = _IDS_LIST
+        elif reader is None:  # sources
+            how = _CITATIONS
+        else:
+            return None
+        if how == _SCALAR and reader is None:
+            return None  # sources, written as a scalar
+        plan.append((key, how, form, margin, reader, what))
+    if not all(key in dict.fromkeys(k for k, *_ in layout) for key in _REQUIRED["event"]):
+        return None
+    return tuple(plan)
 
 
 def _build(record: Any, values: dict[str, Any], where: Where) -> Any:
@@ -675,6 +711,8 @@ class _Builder:
         self._shapes: dict[tuple[str, ...], dict[str, int]] = {}
         self._cited = self._shapes.setdefault(("source", "line"), {"source": 0, "line": 1})
         """The keys' index of the usual citation (see _where): read by _quick_citations."""
+        self._plans: dict[int, tuple[fastread.Shape, Plan | None]] = {}
+        """How `shaped` reads the events of each shape met, by its id (None: it does not)."""
         self._suggested = 0
         self.records: dict[str, list[tuple[dict[str, Any], Where]]] = {s: [] for s in SECTIONS}
         self.ids: dict[str, dict[str, Location]] = {s: {} for s in SECTIONS}
@@ -812,6 +850,97 @@ class _Builder:
         self._take(section, values, self._where(path, keys, at, {}), True, record)
         return True
 
+    def shaped(self, shape: fastread.Shape, found: re.Match[str], path: str, line: int) -> bool:
+        """fastread.Builder: an event of a layout read before (fastread.Shape), from the groups
+        of its text that the layout's pattern `found`: as `quick` reads the fields
+        fastread.record makes of that text (the same readers, values and positions), without
+        making them; False, having done nothing, for anything else (fastread then reads it a
+        line at a time, and `quick` or _item reads it)."""
+        if not self.schema_read or self.schema < 2:
+            return False
+        known = self._plans.get(id(shape))
+        if known is None or known[0] is not shape:  # (an id is unique while its shape lives)
+            known = self._plans[id(shape)] = (shape, _plan(shape.layout))
+        plan = known[1]
+        if plan is None:
+            return False
+        values: dict[str, Any] = {}
+        keys: list[str] = []
+        at: list[int] = []
+        into = keys, at
+        here = line
+        try:
+            for (key, how, form, margin, reader, what), text in zip(
+                plan, found.groups(), strict=True
+            ):
+                col = len(key) + 7
+                if how == _IDS_LIST:
+                    values[key] = _quick_ids(key, here, col, text, into)
+                elif how == _CITATIONS:
+                    values[key] = self._shaped_citations(here, col, text, path, into)
+                elif form == fastread.FOLDED:  # its margin before each line: one space
+                    keys.append(key)
+                    at.append(here << 32 | col)
+                    folded = text.replace(margin, " ")[1:]
+                    values[key] = reader(
+                        _new_scalar(Scalar, (folded, here, col, False, path)), what
+                    )
+                    here += text.count("\n")
+                else:
+                    plain = form == fastread.PLAIN
+                    if plain and text in NULLS:
+                        return False  # left empty
+                    keys.append(key)
+                    at.append(here << 32 | col)
+                    values[key] = reader(_new_scalar(Scalar, (text, here, col, plain, path)), what)
+                here += 1
+        except _BadValueError:
+            return False  # _record reads it, and words what is wrong
+        record = Map(Location(path, line, 5))  # for _check_event, as in quick
+        self._take("events", values, self._where(path, keys, at, {}), True, record)
+        return True
+
+    def _shaped_citations(
+        self, line: int, col: int, text: str, path: str, into: tuple[list[str], list[int]]
+    ) -> tuple[Citation, ...]:
+        """`sources: [{source: x, line: N}, ...]`, `text` between its brackets (flow mappings
+        of plain words: the layout's pattern says so), as _quick_citations reads it."""
+        keys, at = into
+        if not text.startswith("{"):
+            raise _BadValueError(Location(path, line, col), "")  # words: not citations
+        cited = text[1:-1].split("}, {")
+        if len(cited) > RUN:
+            raise _BadValueError(Location(path, line, col), "")
+        keys.append("sources")
+        at.append(line << 32 | col)
+        citations = []
+        start = col + 1
+        for i, pairs in enumerate(cited):
+            keys.append(f"sources.{i}")
+            at.append(line << 32 | start)
+            source, comma, digits = pairs.partition(", line: ")
+            if not source.startswith("source: ") or not comma or ", " in digits:
+                raise _BadValueError(Location(path, line, start), "")  # other keys
+            source = source[8:]
+            source_at = start + 9  # after '{source: '
+            digits_at = source_at + len(source) + 8  # after ', line: '
+            citations.append(
+                self._citation(
+                    _new_scalar(Scalar, (source, line, source_at, True, path)),
+                    _new_scalar(Scalar, (digits, line, digits_at, True, path)),
+                )
+            )
+            start += len(pairs) + 4  # after '}, '
+        return tuple(citations)
+
+    def _citation(self, source: Scalar, digits: Scalar) -> Citation:
+        """{source: x, line: N}, of these two plain scalars, as _citations reads it."""
+        cited, number = _ident(source), _number(digits)
+        positions = array("Q", (source[1] << 32 | source[2], digits[1] << 32 | digits[2]))
+        where = Where(source[4], self._cited, positions)  # as _where makes it for these keys
+        # _build(Citation, ...) of {source, line}: the other fields' defaults are None
+        return tuple.__new__(Citation, (cited, number, None, None, where))
+
     def _quick_values(
         self, fields: list[fastread.Field], keys: list[str], at: list[int], path: str
     ) -> dict[str, Any]:
@@ -828,7 +957,7 @@ class _Builder:
                 at.append(value[1] << 32 | value[2])
                 values[key] = reader(value, what)
             elif kind == fastread.WORDS and key in _ID_LISTS:
-                values[key] = _quick_ids(key, line, value, keys, at)
+                values[key] = _quick_ids(key, line, value[0], value[3], (keys, at))
             elif kind == fastread.MAPPINGS and reader is None and key in spec:
                 values[key] = self._quick_citations(line, value, keys, at, path)
             else:  # an unknown key, or a value of another kind than its field's
@@ -859,12 +988,12 @@ class _Builder:
             if len(pairs) != 2 or pairs[0][0] != "source" or pairs[1][0] != "line":
                 raise _BadValueError(Location(path, line, start), "")
             (_, _, source, source_at), (_, _, digits, digits_at) = pairs
-            cited = _ident(_new_scalar(Scalar, (source, line, source_at, True, path)))
-            number = _number(_new_scalar(Scalar, (digits, line, digits_at, True, path)))
-            positions = array("Q", (line << 32 | source_at, line << 32 | digits_at))
-            where = Where(path, self._cited, positions)  # as _where makes it for these keys
-            # _build(Citation, ...) of {source, line}: the other fields' defaults are None
-            citations.append(tuple.__new__(Citation, (cited, number, None, None, where)))
+            citations.append(
+                self._citation(
+                    _new_scalar(Scalar, (source, line, source_at, True, path)),
+                    _new_scalar(Scalar, (digits, line, digits_at, True, path)),
+                )
+            )
         return tuple(citations)
 
     def _problem(self, loc: Location, message: str) -> None:

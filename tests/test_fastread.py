@@ -35,6 +35,8 @@ class Seen:
         self.quick = 0  # records it read itself
         self.unusual = 0  # records it left to yamlnodes
         self.without_nodes = 0  # events the loader read from its fields, without nodes
+        self.matched = 0  # events a layout's pattern matched (fastread.Shape)
+        self.shaped = 0  # of those, events the loader read from the match
 
 
 @contextlib.contextmanager
@@ -61,14 +63,24 @@ def watched() -> Iterator[Seen]:
         seen.without_nodes += taken
         return taken
 
+    shaped = loader._Builder.shaped
+
+    def watched_shaped(self: Any, *args: Any) -> bool:
+        taken = shaped(self, *args)
+        seen.matched += 1
+        seen.shaped += taken
+        return taken
+
     fastread.read = watched_read  # type: ignore[assignment]
     fastread._Reading.record = watched_record  # type: ignore[method-assign]
     loader._Builder.quick = watched_quick  # type: ignore[method-assign]
+    loader._Builder.shaped = watched_shaped  # type: ignore[method-assign]
     try:
         yield seen
     finally:
         fastread.read, fastread._Reading.record = read, record  # type: ignore[method-assign]
         loader._Builder.quick = quick  # type: ignore[method-assign]
+        loader._Builder.shaped = shaped  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager
@@ -155,6 +167,9 @@ class Collect:
 
     def quick(self, *args: Any) -> bool:
         return False  # every record's nodes, to compare
+
+    def shaped(self, *args: Any) -> bool:
+        return False  # (never asked: no layout is learnt when quick says no)
 
     def add_file(self, root: Any, path: str) -> None:
         self.items.append(("top", plain(root)))
@@ -284,6 +299,79 @@ def test_a_schema_1_event_is_read_from_its_nodes():
     text = with_form("date: 2018").replace("schema: 2", "schema: 1")
     seen, fast, slow = both(text)
     assert seen.without_nodes == 0
+    assert fast == slow
+
+
+def twice(first: str, second: str) -> str:
+    """Two events of one layout (with_form): the first read a line at a time, its layout learnt
+    (fastread.Shape), the second matched by the layout's pattern."""
+    other = with_form(second).split("\nevents:\n")[1].replace("id: e1", "id: e2", 1)
+    return with_form(first) + other
+
+
+@pytest.mark.parametrize("form", [*QUICK, *GOOD[:5], *GOOD[6:]])  # (GOOD[5]: not ids)
+def test_an_event_of_a_layout_met_before_is_read_from_its_match_to_the_same_record(form):
+    seen, fast, slow = both(twice(form, form))
+    assert seen.shaped == 2  # the second event (in both loads)
+    assert seen.without_nodes == 2  # the first
+    assert fast == slow
+
+
+SHAPED_NOT = {  # reason: the first event's form (read, its layout learnt), the second's
+    "an optional field left empty": ("place: x", "place: ~"),
+    "a required field left empty": ("title: x", "title: null"),
+    "a bad date": ("date: 2018-12", "date: 2018-13"),
+    "a bad kind": ("kind: plan", "kind: party"),
+    "a bad id in a list": ("entities: [e1]", "entities: [E1]"),
+    "null in a list": ("entities: [e1]", "entities: [null]"),
+    "an id listed twice": ("entities: [e1, s1]", "entities: [e1, e1]"),
+    "a long list": ("entities: [e1]", NOT_QUICK["a long list"]),
+    "no citation": ("sources: [{source: s1, line: 1}]", "sources: []"),
+    "words, not citations": ("sources: [{source: s1, line: 1}]", "sources: [s1, 3]"),
+    "many citations": ("sources: [{source: s1, line: 1}]", NOT_QUICK["many citations"]),
+    "a citation of other keys": ("sources: [{source: s1, line: 1}]", "sources: [{line: 3, s: 1}]"),
+    "a citation's key twice": (
+        "sources: [{source: s1, line: 1}]",
+        "sources: [{source: s1, source: s2, line: 3}]",
+    ),
+    "a citation with a digest": (
+        "sources: [{source: s1, line: 1}]",
+        NOT_QUICK["a citation with a digest"],
+    ),
+    "a citation of a bad line": (
+        "sources: [{source: s1, line: 1}]",
+        "sources: [{source: s1, line: 0}]",
+    ),
+    "a citation of a bad source": (
+        "sources: [{source: s1, line: 1}]",
+        "sources: [{source: S1, line: 3}]",
+    ),
+    "ids where text is expected": ("place: [x]", "place: [y]"),
+    "text where ids are expected": ("entities: e1", "entities: e2"),
+    "citations where text is expected": ("title: [{a: b}]", "title: [{a: c}]"),
+    "a citation as text": ("sources: s1", "sources: s2"),
+    "an unknown key": ("colour: red", "colour: blue"),
+}
+
+
+@pytest.mark.parametrize("reason", SHAPED_NOT)
+def test_an_event_of_a_layout_met_before_not_of_the_usual_kinds_is_read_otherwise(reason):
+    first, second = SHAPED_NOT[reason]
+    seen, fast, slow = both(twice(first, second))
+    assert seen.shaped == 0
+    assert fast == slow
+
+
+def test_the_layouts_learnt_are_bounded(monkeypatch):
+    monkeypatch.setattr(fastread, "MOST_SHAPES", 2)
+    forms = ["place: x", "kind: plan", "date: 2018", "place: 'y'"]
+    text = with_form(forms[0])
+    for n, form in enumerate([*forms, *reversed(forms)], start=2):
+        text += with_form(form).split("\nevents:\n")[1].replace("id: e1", f"id: e{n}", 1)
+    seen, fast, slow = both(text)
+    # learnt: the layouts of e1 (place: x) and e3 (kind: plan); matched: e2, e8 and e9 (in
+    # both loads); the layouts of e4 and e5 come past the bound: read a line at a time
+    assert seen.shaped == 2 * 3
     assert fast == slow
 
 
@@ -630,6 +718,79 @@ def usual_log(draw: st.DrawFn) -> str:
     return head + "events:\n" + "".join(events)
 
 
+TEXTS = st.sampled_from(
+    ["e1", "s1", "x-1", "2018", "2018-03", "2017/2018", "2019-02-30", "A title", "plan", "null"]
+) | st.sampled_from(["~", "", " ", "비야디 比亚迪", "a: b", "a #b", "a:", "-x", "source", "C# (x)"])
+TEXTS |= WORDS
+"""A value's text: usual, bad, or anything YAML reads as an indicator."""
+ITEMS = st.sampled_from(["e1", "s1", "x", "null", "a b", "E1", "t1"]) | WORDS
+CITED = st.sampled_from(["source: s1, line: 3", "source: s2, line: 1", "line: 3, source: s1"])
+CITED |= st.sampled_from(["source: s1, line: 0", "source: s1", "source: S, line: 2", "a: b"])
+FORMS = {key: ["plain", "dq", "sq", "folded"] * 3 + ["list"] for key in FIELDS["events"]}
+FORMS.update({key: ["list"] * 6 + ["plain"] for key in ("entities", "technologies", "sources")})
+GOOD_TEXT = {
+    "kind": st.sampled_from(["event", "plan", "statement"]),
+    "date": st.sampled_from(["2018", "2018-03", "2017/2018", "2019-02-28"]),
+    "as_of": st.just("2020"),
+    "according_to": st.sampled_from(["source", "e1"]),
+    "entities": st.sampled_from(["e1", "e1, s1", ""]),
+    "technologies": st.just(""),
+    "sources": st.sampled_from(
+        ["{source: s1, line: 3}", "{source: s1, line: 3}, {source: s1, line: 4}"]
+    ),
+}
+"""Good values (the others: any words will do)."""
+
+
+@st.composite
+def written(draw: st.DrawFn, key: str, form: str, good: bool) -> str:
+    """A value of `key` written in `form`: a good one, or any."""
+    if good:
+        text = draw(GOOD_TEXT.get(key, st.sampled_from(["A title", "비야디 比亚迪", "C# (x)"])))
+        if form == "list":
+            return f"[{text}]"
+    elif form == "list" and key == "sources":
+        return "[" + ", ".join("{" + c + "}" for c in draw(st.lists(CITED, max_size=3))) + "]"
+    elif form == "list":
+        return "[" + ", ".join(draw(st.lists(ITEMS, max_size=3))) + "]"
+    else:
+        text = draw(TEXTS)
+    if form == "folded":
+        margin = "\n" + " " * draw(st.sampled_from([6, 6, 8]))
+        lines = [text] if good else draw(st.lists(TEXTS, max_size=3))
+        return ">-" + "".join(margin + line for line in lines)
+    return {"plain": text, "dq": f'"{text}"', "sq": f"'{text}'", "list": f"[{text}]"}[form]
+
+
+@st.composite
+def shaped_log(draw: st.DrawFn) -> str:
+    """Events of a few layouts (keys in order, each written one way), each layout met several
+    times with other values: after the first of a layout, the others are matched by its
+    pattern (fastread.Shape), whatever their values."""
+    layouts = []
+    for _ in range(draw(st.integers(1, 3))):
+        optional = [key for key in FIELDS["events"] if key not in ("id", "title", "summary")]
+        keys = ["id", "title", "summary", "sources"]
+        keys += draw(st.lists(st.sampled_from(optional), max_size=4, unique=True))
+        keys = list(dict.fromkeys(draw(st.permutations(keys))))
+        layouts.append([(key, draw(st.sampled_from(FORMS[key]))) for key in keys])
+    events = []
+    for n in range(draw(st.integers(2, 8))):
+        layout = draw(st.sampled_from(layouts))
+        good = draw(st.integers(0, 3)) > 0  # all the event's values good, or some
+        lines = []
+        for key, form in layout:
+            value = draw(written(key, form, good or draw(st.booleans())))
+            if key == "id" and draw(st.integers(0, 5)):
+                value = f"e{n + 2}"
+            lines.append(f"{key}: {value}")
+        after = draw(st.sampled_from(["", "", "", "\n", "  # a comment\n", "\n\n"]))
+        events.append("  - " + "\n    ".join(lines) + "\n" + after)
+    head = "schema: 2\nsources:\n  - id: s1\n    publisher: P\n    published: 2018\n"
+    head += "    language: en\nentities:\n  - id: e1\n    kind: person\n    name: E\n"
+    return head + "events:\n" + "".join(events)
+
+
 EXAMPLES = settings(
     max_examples=int(os.environ.get("CNBLOCK_FASTREAD_EXAMPLES", "400")),
     deadline=None,
@@ -650,6 +811,15 @@ def test_a_log_of_usual_events_loads_the_same_quickly_and_generally(text):
 
 
 @EXAMPLES
+@given(shaped_log())
+def test_a_log_of_events_of_a_few_layouts_loads_the_same_quickly_and_generally(text):
+    seen, fast, slow = both(text)
+    assert fast == slow
+    hypothesis.event(f"events read from a layout's match: {seen.shaped > 0}")
+    hypothesis.event(f"a layout's match not read from it: {seen.matched > seen.shaped}")
+
+
+@EXAMPLES
 @given(log())
 def test_a_generated_log_loads_the_same_quickly_and_generally(text):
     seen, fast, slow = both(text)
@@ -665,7 +835,10 @@ def test_a_generated_log_loads_the_same_quickly_and_generally(text):
 @given(st.data())
 def test_a_mutated_log_loads_the_same_quickly_and_generally(data):
     text = data.draw(
-        log() | usual_log() | st.sampled_from([(DATA / "valid.yaml").read_text("utf-8")])
+        log()
+        | usual_log()
+        | shaped_log()
+        | st.sampled_from([(DATA / "valid.yaml").read_text("utf-8")])
     )
     text = mutate(data.draw, text)
     _, fast, slow = both(text)
