@@ -94,16 +94,11 @@ def check_event(event: Event, texts: dict[str, list[str]], log: EventLog) -> lis
             )
         else:
             cited.append(lines[citation.line - 1])
+    if not (cited and every_text and event.date is not None and not event.date_note):
+        return problems
     # the year a date starts (or, for `../X`, ends) in; a state's as_of is the publication's
     year = str(event.year)
-    dated = event.date is not None
-    if (
-        dated
-        and every_text
-        and cited
-        and not event.date_note
-        and not any(year in line for line in cited)
-    ):
+    if not any(year in line for line in cited):
         problems.append(
             Problem(
                 event.where["date"],
@@ -223,39 +218,59 @@ def check_printed(log: EventLog, texts: dict[str, list[str]]) -> list[Problem]:
     source must be cited by one of the entity's events (those naming it or according to it),
     and, when its text is at hand, contain the name (compared without regard to case or
     Unicode width)."""
-    cited: dict[str, set[str]] = {}
-    for event in log.events:
-        for entity_id in (*event.entities, event.according_to or ""):
-            cited.setdefault(entity_id, set()).update(c.source for c in event.sources)
+    claims = [
+        (entity, code, source)
+        for entity in log.entities.values()
+        for code, source in entity.printed.items()
+        if source in log.sources  # else reported by the loader
+    ]
+    uncited: dict[str, set[str]] = {}
+    for entity, _, source in claims:
+        uncited.setdefault(entity.id, set()).add(source)
+    _strike_cited(log.events, uncited)
     folded: dict[str, str] = {}  # each text folded once, when first needed
     problems = []
-    for entity in log.entities.values():
-        for code, source in entity.printed.items():
-            where = entity.where.get(f"printed.{code}") or entity.where["printed"]
-            name = entity.name if code == "name" else entity.names.get(code, "")
-            if source not in log.sources:
-                continue  # reported by the loader
-            if source not in cited.get(entity.id, set()):
-                problems.append(
-                    Problem(
-                        where,
-                        f"{source} is said to print the {code} name of {entity.id}, but none"
-                        f" of {entity.id}'s events cites it",
-                    )
+    for entity, code, source in claims:
+        where = entity.where.get(f"printed.{code}") or entity.where["printed"]
+        name = entity.name if code == "name" else entity.names.get(code, "")
+        if source in uncited.get(entity.id, ()):
+            problems.append(
+                Problem(
+                    where,
+                    f"{source} is said to print the {code} name of {entity.id}, but none"
+                    f" of {entity.id}'s events cites it",
                 )
-            elif source in texts:
-                if source not in folded:
-                    folded[source] = fold("\n".join(texts[source]))
-                if fold(name) in folded[source]:
-                    continue
-                problems.append(
-                    Problem(
-                        where,
-                        f"'{name}' ({code}) is said to be printed in {source},"
-                        f" but its text does not contain it",
-                    )
+            )
+        elif source in texts:
+            if source not in folded:
+                folded[source] = fold("\n".join(texts[source]))
+            if fold(name) in folded[source]:
+                continue
+            problems.append(
+                Problem(
+                    where,
+                    f"'{name}' ({code}) is said to be printed in {source},"
+                    f" but its text does not contain it",
                 )
+            )
     return problems
+
+
+def _strike_cited(events: Sequence[Event], uncited: dict[str, set[str]]) -> None:
+    """Take out of `uncited` (sources by entity id) each source an event of the entity's
+    cites (one naming it or according to it); stop when none is left, which in a large log
+    is long before its end."""
+    for event in events:
+        if not uncited:
+            return
+        if uncited.keys().isdisjoint(event.entities) and event.according_to not in uncited:
+            continue
+        for entity_id in (*event.entities, event.according_to):
+            left = uncited.get(entity_id or "")
+            if left is not None:
+                left.difference_update([c.source for c in event.sources])
+                if not left:
+                    del uncited[entity_id or ""]
 
 
 def past_recorded_end(event: Event, found: dict[str, list[str]], log: EventLog) -> list[Problem]:
@@ -272,6 +287,18 @@ def past_recorded_end(event: Event, found: dict[str, list[str]], log: EventLog) 
                 )
             )
     return problems
+
+
+def checkable(log: EventLog, found: dict[str, list[str]]) -> Sequence[Event]:
+    """The events whose citations check_event, check_spans and past_recorded_end can find
+    anything wrong with: those citing a text at hand or a source that records its number of
+    lines (a citation of any other source cannot be checked without its text)."""
+    sources = set(found) | {s.id for s in log.sources.values() if s.lines}
+    if not sources:
+        return ()
+    if sources.issuperset(log.sources):
+        return log.events
+    return [e for e in log.events if not sources.isdisjoint([c.source for c in e.sources])]
 
 
 class Examination(NamedTuple):
@@ -291,7 +318,7 @@ def examine(log: EventLog, folder: Path | None) -> Examination:
         texts.check_folder(folder)
     problems: list[Problem] = []
     found = find_texts(log, folder, problems)
-    for event in log.events:
+    for event in checkable(log, found.lines):
         problems.extend(check_event(event, found.lines, log))
         problems.extend(check_spans(event, found.lines, log))
         problems.extend(past_recorded_end(event, found.lines, log))
@@ -312,12 +339,14 @@ class Validation(NamedTuple):
     unchecked: dict[str, str]
 
 
-def validate(paths: list[str], on_problem: ProblemSink | None = None) -> Validation:
+def validate(
+    paths: list[str], on_problem: ProblemSink | None = None, freeze: bool = False
+) -> Validation:
     """Load `paths` and check them against every text that can be found. `on_problem` takes
     each problem of the load as it is found (see loader.load); those against the texts are
-    returned."""
+    returned. `freeze`: as loader.load's (a command keeps the log until it ends)."""
     try:
-        log = loader.load(paths, on_problem=on_problem)
+        log = loader.load(paths, on_problem=on_problem, freeze=freeze)
     except DataError as exc:
         return Validation(None, exc.problems, {})
     examined = examine(log, seeds_folder())

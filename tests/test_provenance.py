@@ -384,3 +384,67 @@ def test_the_span_tool_prints_the_numbers_only(tmp_path, capsys):
     assert tool["main"]([str(text), "2", "가나다"]) == 0
     digest = provenance.phrase_digest("가나다")
     assert capsys.readouterr().out == f"span: [3, 6], digest: {digest}\n"
+
+
+def small_log(*events, lines=None):
+    """Three sources (`other` records `lines`), two entities that say a source prints them."""
+    from cnblock.errors import Location
+    from cnblock.model import Entity, EventLog, Source
+
+    sources = {
+        id: Source(id, "P", PartialDate(2020), "en", lines=lines if id == "other" else None)
+        for id in ("press", "other", "third")
+    }
+    zhu = Entity(
+        "zhu", "person", "Zhu", {"ko": "주"}, printed={"ko": "press"},
+        where={"printed.ko": Location("f.yaml", 1, 2)},
+    )  # fmt: skip
+    byd = Entity(
+        "byd", "company", "BYD", printed={"name": "other"},
+        where={"printed": Location("f.yaml", 2, 3)},
+    )  # fmt: skip
+    return EventLog(sources, {"zhu": zhu, "byd": byd}, {}, tuple(events))
+
+
+def cites(id, *sources, entities=(), according_to=None):
+    from cnblock.model import Citation, Event
+
+    cited = tuple(Citation(s, 1) for s in sources)
+    return Event(id, PartialDate(2019), "T", "S", cited, entities, according_to=according_to)
+
+
+def test_a_printed_name_must_be_cited_by_an_event_naming_the_entity_or_according_to_it():
+    uncited = "other is said to print the name name of byd, but none of byd's events cites it"
+    found = small_log(
+        cites("a", "press", entities=("byd",)),  # byd named, but its claim is other's
+        cites("b", "press", according_to="zhu"),  # zhu's claim, through according_to
+        cites("c", "other", according_to="source"),
+    )
+    assert [(p.location.line, p.message) for p in provenance.check_printed(found, {})] == [
+        (2, uncited)
+    ]
+    # every claim met before the last event: the rest of the log is not needed
+    met = small_log(
+        cites("a", "other", "press", entities=("zhu", "byd")),
+        cites("b", "third", entities=("byd",)),
+    )
+    assert provenance.check_printed(met, {}) == []
+    assert [p.message for p in provenance.check_printed(small_log(), {})] == [
+        "press is said to print the ko name of zhu, but none of zhu's events cites it",
+        uncited,
+    ]
+
+
+def test_only_events_citing_a_text_at_hand_or_a_recorded_length_are_checked():
+    events = (
+        cites("press", "press"),
+        cites("other", "other"),
+        cites("third", "third"),
+        cites("both", "third", "other"),
+    )
+    log = small_log(*events, lines=3)
+    assert [e.id for e in provenance.checkable(log, {"press": ["x"]})] == ["press", "other", "both"]
+    assert [e.id for e in provenance.checkable(log, {})] == ["other", "both"]
+    assert provenance.checkable(small_log(*events), {}) == ()
+    every = {"press": ["x"], "third": ["y"]}
+    assert provenance.checkable(log, every) is log.events
