@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from typing import Any, NamedTuple, Protocol
 
 from cnblock import yamlnodes
@@ -78,10 +79,16 @@ one match of its pattern; past this many, any other layout is read a line at a t
 PLAIN, DOUBLE, SINGLE, FOLDED, LISTED = range(5)
 """How a field of a Shape is written: a plain scalar, a double- or single-quoted one, a `>-`
 block, a flow list (of words, or of flow mappings of words)."""
+_RUN = "++" if sys.version_info >= (3, 11) else ""
+"""Python 3.11 reads `x++` and `(...)*+`, runs never given back: the same matches (what
+follows each run cannot start with what the run takes), found a third sooner. Before 3.11
+the runs are of one character each, so that a failing match does not try every way of
+cutting the run (a `(a+)*` that would take time exponential in the line's length)."""
+_STAR = "*+" if _RUN else "*"
 _VALUES = {
     PLAIN: (
         "((?![" + re.escape("".join(sorted(_NOT_FIRST))) + "])"  # no indicator first
-        r"(?:[^\n: ]|:(?! )| (?!#))*"  # no ': ', no ' #'
+        rf"(?:[^\n: ]{_RUN}|:(?! )| (?!#)){_STAR}"  # no ': ', no ' #'
         r"(?<![: ]))"  # no ':' or space last, and not empty
     ),
     DOUBLE: r'"([^"\\\n]*)"',
@@ -89,10 +96,10 @@ _VALUES = {
     LISTED: (
         rf"\[((?:{_WORD}(?:, {_WORD})*)?"  # words, or mappings of words
         rf"|\{{{_PAIRS.pattern}\}}(?:, \{{{_PAIRS.pattern}\}})*)\]"
-    ),
+    ).replace("*", _STAR),
 }
 """The text of a value as `record` reads it, each written one way, as one group."""
-_FOLDED_LINE = r"[^ \n](?:[^\n]*[^ \n])?"
+_FOLDED_LINE = rf"[^ \n][^\n]{_STAR}(?<! )"
 """A line of a `>-` block after its margin: not more indented, no trailing space."""
 
 

@@ -639,22 +639,17 @@ _IDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:, [a-z0-9]+(?:-[a-z0-9]+)*)*")
 """Ids (_ID) as a flow list writes them, checked at once."""
 
 
-def _quick_ids(
-    key: str, line: int, col: int, inner: str, into: tuple[list[str], list[int]]
-) -> tuple[str, ...]:
+def _ids(line: int, col: int, inner: str, at: list[int]) -> tuple[str, ...]:
     """A flow list of ids at `col` of `line`, `inner` the text between its brackets, as
     _inner_positions and _list_of(_ident) read it from its nodes (_BadValueError, worded by
-    neither, for anything those would say something of): its positions go `into` the keys
-    and positions of its record (see _where)."""
-    keys, at = into
+    neither, for anything those would say something of); the positions of the list and of
+    each item added to `at`."""
     words = inner.split(", ") if inner else []
     if len(words) > RUN or (inner and not _IDS.fullmatch(inner)) or "null" in words:
         raise _BadValueError(Location("", line, col), "")  # a run (see _record), or not ids
     ids = tuple(map(sys.intern, words))
     if len(set(ids)) < len(ids):
         raise _BadValueError(Location("", line, col), "")  # listed twice
-    keys.append(key)
-    keys += _ITEM_KEYS[key][: len(ids)]
     here = line << 32 | col
     at.append(here)
     here += 1  # each item where the one before ends, after ', '
@@ -666,9 +661,9 @@ def _quick_ids(
 
 _SCALAR, _IDS_LIST, _CITATIONS = range(3)
 """How _Builder.shaped reads a field of a fastread.Shape."""
-Plan = tuple[tuple[str, int, int, str, Any, str], ...]
+Plan = tuple[tuple[str, int, int, str, Any, str, int], ...]
 """How _Builder.shaped reads each field of a fastread.Shape: (key, how (_SCALAR ...), form,
-margin, reader, what)."""
+margin, reader, what, the column of its value)."""
 
 
 def _plan(layout: tuple[tuple[str, int, str], ...]) -> Plan | None:
@@ -691,10 +686,22 @@ def _plan(layout: tuple[tuple[str, int, str], ...]) -> Plan | None:
             return None
         if how == _SCALAR and reader is None:
             return None  # sources, written as a scalar
-        plan.append((key, how, form, margin, reader, what))
+        plan.append((key, how, form, margin, reader, what, len(key) + 7))
     if not all(key in dict.fromkeys(k for k, *_ in layout) for key in _REQUIRED["event"]):
         return None
     return tuple(plan)
+
+
+def _keys(plan: Plan, counts: Sequence[int]) -> list[str]:
+    """The keys of an event read by `plan` (its positions' index: see _where) whose lists have
+    `counts` items, in order."""
+    keys = []
+    lists = iter(counts)
+    for key, how, *_ in plan:
+        keys.append(key)
+        if how != _SCALAR:
+            keys += (f"{key}.{i}" for i in range(next(lists)))
+    return keys
 
 
 def _build(record: Any, values: dict[str, Any], where: Where) -> Any:
@@ -713,9 +720,11 @@ class _Builder:
         """The keys' index of the usual citation (see _where): read by _quick_citations."""
         self._plans: dict[int, tuple[fastread.Shape, Plan | None]] = {}
         """How `shaped` reads the events of each shape met, by its id (None: it does not)."""
+        self._shaped_indexes: dict[tuple[int, ...], dict[str, int]] = {}
+        """The keys' index of the events `shaped` reads, by their plan's id and lists' sizes."""
         self._suggested = 0
         self.records: dict[str, list[tuple[dict[str, Any], Where]]] = {s: [] for s in SECTIONS}
-        self.ids: dict[str, dict[str, Location]] = {s: {} for s in SECTIONS}
+        self.ids: dict[str, dict[str, Where]] = {s: {} for s in SECTIONS}
         self.schema = SCHEMA
         self.schema_read = False  # whether this file's schema is known yet
         self._undo: tuple[dict[str, int], list[tuple[str, str]]] = ({}, [])
@@ -814,7 +823,7 @@ class _Builder:
         if "id" in values:
             seen = self.ids[section]
             if values["id"] in seen:
-                first = seen[values["id"]]
+                first = seen[values["id"]]["id"]
                 hint = (
                     ", in the shipped log: pick another id, or, if this file repeats the"
                     " shipped records, load it with --no-shipped"
@@ -826,7 +835,7 @@ class _Builder:
                     where["id"], f"duplicate {kind} id '{taken}' (first at {first}{hint})"
                 )
                 return
-            seen[values["id"]] = where["id"]
+            seen[values["id"]] = where  # (its Location made only for a duplicate)
             self._undo[1].append((section, values["id"]))
         if complete:
             self.records[section].append((values, where))
@@ -865,21 +874,20 @@ class _Builder:
         if plan is None:
             return False
         values: dict[str, Any] = {}
-        keys: list[str] = []
         at: list[int] = []
-        into = keys, at
+        counts = [id(plan)]  # with the plan, the number of each list's items: the keys
         here = line
         try:
-            for (key, how, form, margin, reader, what), text in zip(
+            for (key, how, form, margin, reader, what, col), text in zip(
                 plan, found.groups(), strict=True
             ):
-                col = len(key) + 7
                 if how == _IDS_LIST:
-                    values[key] = _quick_ids(key, here, col, text, into)
+                    values[key] = ids = _ids(here, col, text, at)
+                    counts.append(len(ids))
                 elif how == _CITATIONS:
-                    values[key] = self._shaped_citations(here, col, text, path, into)
+                    values[key] = cited = self._shaped_citations(here, col, text, path, at)
+                    counts.append(len(cited))
                 elif form == fastread.FOLDED:  # its margin before each line: one space
-                    keys.append(key)
                     at.append(here << 32 | col)
                     folded = text.replace(margin, " ")[1:]
                     values[key] = reader(
@@ -890,33 +898,34 @@ class _Builder:
                     plain = form == fastread.PLAIN
                     if plain and text in NULLS:
                         return False  # left empty
-                    keys.append(key)
                     at.append(here << 32 | col)
                     values[key] = reader(_new_scalar(Scalar, (text, here, col, plain, path)), what)
                 here += 1
         except _BadValueError:
             return False  # _record reads it, and words what is wrong
+        sized = tuple(counts)
+        index = self._shaped_indexes.get(sized)
+        if index is None:
+            index = self._shaped_indexes[sized] = self._index(_keys(plan, counts[1:]))
         record = Map(Location(path, line, 5))  # for _check_event, as in quick
-        self._take("events", values, self._where(path, keys, at, {}), True, record)
+        self._take("events", values, Where(path, index, array("Q", at)), True, record)
         return True
 
     def _shaped_citations(
-        self, line: int, col: int, text: str, path: str, into: tuple[list[str], list[int]]
+        self, line: int, col: int, text: str, path: str, at: list[int]
     ) -> tuple[Citation, ...]:
         """`sources: [{source: x, line: N}, ...]`, `text` between its brackets (flow mappings
-        of plain words: the layout's pattern says so), as _quick_citations reads it."""
-        keys, at = into
+        of plain words: the layout's pattern says so), as _quick_citations reads it; the
+        positions of the list and of each citation added to `at`."""
         if not text.startswith("{"):
             raise _BadValueError(Location(path, line, col), "")  # words: not citations
         cited = text[1:-1].split("}, {")
         if len(cited) > RUN:
             raise _BadValueError(Location(path, line, col), "")
-        keys.append("sources")
         at.append(line << 32 | col)
         citations = []
         start = col + 1
-        for i, pairs in enumerate(cited):
-            keys.append(f"sources.{i}")
+        for pairs in cited:
             at.append(line << 32 | start)
             source, comma, digits = pairs.partition(", line: ")
             if not source.startswith("source: ") or not comma or ", " in digits:
@@ -957,7 +966,9 @@ class _Builder:
                 at.append(value[1] << 32 | value[2])
                 values[key] = reader(value, what)
             elif kind == fastread.WORDS and key in _ID_LISTS:
-                values[key] = _quick_ids(key, line, value[0], value[3], (keys, at))
+                values[key] = ids = _ids(line, value[0], value[3], at)
+                keys.append(key)
+                keys += _ITEM_KEYS[key][: len(ids)]
             elif kind == fastread.MAPPINGS and reader is None and key in spec:
                 values[key] = self._quick_citations(line, value, keys, at, path)
             else:  # an unknown key, or a value of another kind than its field's
@@ -1053,13 +1064,17 @@ class _Builder:
         self, path: str, keys: list[str], at: list[int], runs: dict[str, array[int]]
     ) -> Where:
         """The packed positions of one record; records of one shape share the keys' index."""
+        return Where(path, self._index(keys), array("Q", at), runs or None)
+
+    def _index(self, keys: list[str]) -> dict[str, int]:
+        """The keys' index of a record of these keys, shared by every record of the shape."""
         shape = tuple(keys)
         index = self._shapes.get(shape)
         if index is None:
             index = {key: i for i, key in enumerate(shape)}  # a repeated key: the last wins
             if len(shape) <= RUN:  # a long mapping's record is a shape of its own
                 self._shapes[shape] = index
-        return Where(path, index, array("Q", at), runs or None)
+        return index
 
     def _citations(self, node: Node, what: str) -> tuple[Citation, ...]:
         citations = []
@@ -1083,6 +1098,8 @@ class _Builder:
     def _check_event(self, values: dict[str, Any], where: Where, node: Node) -> bool:
         """What involves several fields of an event; False if the event cannot be built."""
         assert isinstance(node, Map)  # _record returned values, so it was one
+        if self.schema >= 2 and "date" in values and values.get("kind") != "state":
+            return True  # the usual event: nothing below can find anything
 
         def absent(key: str) -> bool:  # left out or empty; a bad value is reported already
             value = node.items.get(key, (None, None))[1]
