@@ -74,6 +74,8 @@ def _wide_ambiguous_len(text: str) -> int:
 
 def cells(text: str, drawing: Drawing = UNICODE) -> int:
     """The number of terminal cells `text` takes (one line)."""
+    if text.isascii() and text.isprintable():  # one cell a character, measured at C speed
+        return len(text)
     return _wide_ambiguous_len(text) if drawing.wide_ambiguous else cell_len(text)
 
 
@@ -141,7 +143,9 @@ def wrap(text: Text, width: int | None, drawing: Drawing = UNICODE) -> list[Text
     for paragraph in plain.split("\n"):
         for start, end in _break(paragraph, width, drawing):
             if simple:
-                piece = plain[offset + start : offset + end].translate(_UNGLUE)
+                piece = plain[offset + start : offset + end]
+                if GLUE in piece:
+                    piece = piece.translate(_UNGLUE)
                 lines.append(Text(piece, style=style, justify=justify, overflow=overflow))
                 continue
             line = text[offset + start : offset + end]
@@ -168,9 +172,14 @@ def _units(paragraph: str) -> list[tuple[int, int]]:
 
 def _break(paragraph: str, width: int | None, drawing: Drawing) -> list[tuple[int, int]]:
     """Greedy line breaking of one paragraph: (start, end) of each line."""
+    # One line when it fits: its words' widths and the spaces add up to the paragraph's (a
+    # zero-width joiner is the exception: Rich counts the character after it as joined)
+    if width is None or ("\u200d" not in paragraph and cells(paragraph, drawing) <= width):
+        end = len(paragraph.rstrip(" "))
+        return [(len(paragraph) - len(paragraph.lstrip(" ")), end)] if end else [(0, 0)]
     units = _units(paragraph)
-    if width is None or not units:
-        return [(units[0][0], units[-1][1])] if units else [(0, 0)]
+    if not units:
+        return [(0, 0)]
     # a glued name wider than the line is broken at its glue instead, between its words
     pieces: list[tuple[int, int]] = []
     for start, end in units:
@@ -248,15 +257,18 @@ def _plan(
     columns: Sequence[Column], rows: Sequence[Row], width: int | None, drawing: Drawing
 ) -> _Plan:
     grid = [r.cells for r in rows if r.heading is None]
-    lows, mids, highs = [], [], []
-    for i, column in enumerate(columns):
-        texts = [Text(column.header)] + [r[i] for r in grid if i < len(r)]
-        lows.append(max(_min_width(t, drawing) for t in texts))
-        mids.append(max([column.least] + [_unit_width(t, drawing) for t in texts]))
-        highs.append(max(_max_width(t, drawing) for t in texts))
-    if width is None:
-        shown = list(range(len(columns)))
-        return _Plan(shown, highs, [])
+    texts = [
+        [Text(column.header)] + [r[i] for r in grid if i < len(r)]
+        for i, column in enumerate(columns)
+    ]
+    highs = [max(_max_width(t, drawing) for t in column) for column in texts]
+    if width is None:  # as wide as the content: the narrower measures are not needed
+        return _Plan(list(range(len(columns))), highs, [])
+    lows = [max(_min_width(t, drawing) for t in column) for column in texts]
+    mids = [
+        max([column.least] + [_unit_width(t, drawing) for t in cells])
+        for column, cells in zip(columns, texts, strict=True)
+    ]
     # columns leave until every name that can stay whole does (a column that leaves has the
     # whole line for its names), or until the words fit at least
     shown = _fit(columns, mids, width)
