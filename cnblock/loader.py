@@ -648,7 +648,7 @@ def _ids(line: int, col: int, inner: str, at: list[int]) -> tuple[str, ...]:
     if len(words) > RUN or (inner and not _IDS.fullmatch(inner)) or "null" in words:
         raise _BadValueError(Location("", line, col), "")  # a run (see _record), or not ids
     ids = tuple(map(sys.intern, words))
-    if len(set(ids)) < len(ids):
+    if len(ids) > 1 and len(set(ids)) < len(ids):
         raise _BadValueError(Location("", line, col), "")  # listed twice
     here = line << 32 | col
     at.append(here)
@@ -907,7 +907,7 @@ class _Builder:
         index = self._shaped_indexes.get(sized)
         if index is None:
             index = self._shaped_indexes[sized] = self._index(_keys(plan, counts[1:]))
-        record = Map(Location(path, line, 5))  # for _check_event, as in quick
+        record = Map(_new_scalar(Location, (path, line, 5)))  # for _check_event, as in quick
         self._take("events", values, Where(path, index, array("Q", at)), True, record)
         return True
 
