@@ -659,11 +659,22 @@ def _ids(line: int, col: int, inner: str, at: list[int]) -> tuple[str, ...]:
     return ids
 
 
+_COMMON: dict[Any, tuple[re.Pattern[str], Callable[[str], Any] | None]] = {
+    _ident: (_ID, sys.intern),
+    _line: (_LINE, None),
+    _text: (_TEXT, None),
+    _when: (_LINE, _parse_when),
+    _date: (_LINE, _parse_date),
+}
+"""The common case of a reader, as its own first lines take it, for _Builder.shaped: a value
+that is not plain null, matches the pattern and is not all spaces is read by the function (or
+is the value itself); any other value is left to the reader."""
+
 _SCALAR, _IDS_LIST, _CITATIONS = range(3)
 """How _Builder.shaped reads a field of a fastread.Shape."""
-Plan = tuple[tuple[str, int, int, str, Any, str, int], ...]
+Plan = tuple[tuple[str, int, int, str, Any, str, int, Any], ...]
 """How _Builder.shaped reads each field of a fastread.Shape: (key, how (_SCALAR ...), form,
-margin, reader, what, the column of its value)."""
+margin, reader, what, the column of its value, the reader's common case (_COMMON) or None)."""
 
 
 def _plan(layout: tuple[tuple[str, int, str], ...]) -> Plan | None:
@@ -686,7 +697,7 @@ def _plan(layout: tuple[tuple[str, int, str], ...]) -> Plan | None:
             return None
         if how == _SCALAR and reader is None:
             return None  # sources, written as a scalar
-        plan.append((key, how, form, margin, reader, what, len(key) + 7))
+        plan.append((key, how, form, margin, reader, what, len(key) + 7, _COMMON.get(reader)))
     if not all(key in dict.fromkeys(k for k, *_ in layout) for key in _REQUIRED["event"]):
         return None
     return tuple(plan)
@@ -820,6 +831,10 @@ class _Builder:
         """A record read (see _record): checked as a whole and kept, if complete."""
         if section == "events" and not self._check_event(values, where, item):
             complete = False
+        self._keep(section, values, where, complete)
+
+    def _keep(self, section: str, values: dict[str, Any], where: Where, complete: bool) -> None:
+        """A record checked: its id taken (a duplicate is reported), and the record kept."""
         if "id" in values:
             seen = self.ids[section]
             if values["id"] in seen:
@@ -859,7 +874,9 @@ class _Builder:
         self._take(section, values, self._where(path, keys, at, {}), True, record)
         return True
 
-    def shaped(self, shape: fastread.Shape, found: re.Match[str], path: str, line: int) -> bool:
+    def shaped(  # noqa: PLR0912 - one loop over the fields: a call a field costs a tenth
+        self, shape: fastread.Shape, found: re.Match[str], path: str, line: int
+    ) -> bool:
         """fastread.Builder: an event of a layout read before (fastread.Shape), from the groups
         of its text that the layout's pattern `found`: as `quick` reads the fields
         fastread.record makes of that text (the same readers, values and positions), without
@@ -878,37 +895,45 @@ class _Builder:
         counts = [id(plan)]  # with the plan, the number of each list's items: the keys
         here = line
         try:
-            for (key, how, form, margin, reader, what, col), text in zip(
+            for (key, how, form, margin, reader, what, col, common), text in zip(
                 plan, found.groups(), strict=True
             ):
                 if how == _IDS_LIST:
                     values[key] = ids = _ids(here, col, text, at)
                     counts.append(len(ids))
-                elif how == _CITATIONS:
+                    here += 1
+                    continue
+                if how == _CITATIONS:
                     values[key] = cited = self._shaped_citations(here, col, text, path, at)
                     counts.append(len(cited))
-                elif form == fastread.FOLDED:  # its margin before each line: one space
-                    at.append(here << 32 | col)
-                    folded = text.replace(margin, " ")[1:]
-                    values[key] = reader(
-                        _new_scalar(Scalar, (folded, here, col, False, path)), what
-                    )
-                    here += text.count("\n")
+                    here += 1
+                    continue
+                plain = form == fastread.PLAIN
+                if form == fastread.FOLDED:  # its margin before each line: one space
+                    value = text.replace(margin, " ")[1:]
+                elif plain and text in NULLS:
+                    return False  # left empty
                 else:
-                    plain = form == fastread.PLAIN
-                    if plain and text in NULLS:
-                        return False  # left empty
-                    at.append(here << 32 | col)
-                    values[key] = reader(_new_scalar(Scalar, (text, here, col, plain, path)), what)
-                here += 1
-        except _BadValueError:
+                    value = text
+                at.append(here << 32 | col)
+                if common is not None and common[0].fullmatch(value) and not value.isspace():
+                    values[key] = value if common[1] is None else common[1](value)
+                else:
+                    scalar = _new_scalar(Scalar, (value, here, col, plain, path))
+                    values[key] = reader(scalar, what)
+                here += 1 + text.count("\n") if form == fastread.FOLDED else 1
+        except (_BadValueError, ValueError):  # (ValueError: a date that is none)
             return False  # _record reads it, and words what is wrong
         sized = tuple(counts)
         index = self._shaped_indexes.get(sized)
         if index is None:
             index = self._shaped_indexes[sized] = self._index(_keys(plan, counts[1:]))
-        record = Map(_new_scalar(Location, (path, line, 5)))  # for _check_event, as in quick
-        self._take("events", values, Where(path, index, array("Q", at)), True, record)
+        where = Where(path, index, array("Q", at))
+        if "date" in values and values.get("kind") != "state":
+            self._keep("events", values, where, True)  # _check_event's first case: nothing
+        else:  # to find. Else it asks the record for its position, and for keys left empty:
+            record = Map(_new_scalar(Location, (path, line, 5)))  # none is, as in quick
+            self._take("events", values, where, True, record)
         return True
 
     def _shaped_citations(
