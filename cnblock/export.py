@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cnblock.model import (
     Citation,
@@ -336,10 +337,21 @@ _MD_SPECIAL = set("\\`*_[]<>|#~!")
 _MD_ESCAPES = {ord(c): "\\" + c for c in _MD_SPECIAL} | {ord("&"): "&amp;"}
 
 
+_NAME = attrgetter("name")
+_MD_SPECIAL_FOUND = re.compile(r"[\\`*_\[\]<>|#~!&]").search
+
+
 def md_text(text: str) -> str:
     """Text safe inside a Markdown paragraph or table cell: what could start emphasis, a link,
     code, HTML or a cell boundary is backslash-escaped, '&' is written as an entity, and line
     breaks and control characters cannot end the cell."""
+    if (
+        text.isprintable()
+        and _MD_SPECIAL_FOUND(text) is None
+        and "  " not in text
+        and text[:1] != " " != text[-1:]
+    ):
+        return text  # the usual title: nothing to change, found by two C-level scans
     flat = " ".join(printable(text, keep_newlines=True).split())
     return flat.translate(_MD_ESCAPES)  # one C-level pass: a large export writes many cells
 
@@ -370,6 +382,62 @@ def _plain_url(url: str) -> bool:
     )
 
 
+class _MdCells(NamedTuple):
+    """Cells made so far, by what they are made from: dates, names and citations recur from row
+    to row, and each distinct one is escaped once. A date is looked up by the identity of its
+    objects, which the events keep alive while the rows are made."""
+
+    dates: dict[tuple[int, int], str]
+    names: dict[tuple[str, ...], str]
+    technologies: dict[tuple[str, ...], str]
+    citations: dict[object, str]
+    sources: set[str]  # the ids of every source a row cites
+
+
+def _md_titles(group: list[Event]) -> list[str]:
+    """md_text of each title. Titles are rarely changed by it: when none of the group's is
+    (checked on their joined text: one line each, printable, no special character, no space to
+    fold or trim), they are taken as they are."""
+    titles = [event.title for event in group]
+    joined = "\n".join(titles)
+    if (
+        joined.count("\n") == len(titles) - 1
+        and joined.replace("\n", "").isprintable()
+        and _MD_SPECIAL_FOUND(joined) is None
+        and not any(space in joined for space in ("  ", " \n", "\n "))
+        and joined[:1] != " " != joined[-1:]
+    ):
+        return titles
+    return [md_text(title) for title in titles]
+
+
+def _md_rows(log: EventLog, group: list[Event], known: _MdCells) -> list[str]:
+    """The table rows of `group`, one an event."""
+    dates, names, technologies, citations, sources = known
+    entity, technology, name = log.entities.__getitem__, log.technologies.__getitem__, _NAME
+    rows = []
+    for event, title in zip(group, _md_titles(group), strict=True):
+        date = dates.get((id(event.date), id(event.as_of)))
+        if date is None:
+            date = dates[id(event.date), id(event.as_of)] = md_text(date_label(event))
+        ids = event.entities
+        who = names.get(ids)
+        if who is None:
+            who = names[ids] = md_text(", ".join(map(name, map(entity, ids))))
+        ids = event.technologies
+        what = technologies.get(ids)
+        if what is None:
+            what = technologies[ids] = md_text(", ".join(map(name, map(technology, ids))))
+        cited = event.sources
+        key = cited[0][:2] if len(cited) == 1 else tuple(c[:2] for c in cited)
+        label = citations.get(key)
+        if label is None:
+            label = citations[key] = md_text(citation_label(log, cited, short=False))
+            sources.update(c.source for c in cited)
+        rows.append(f"| {date} | {event.kind} | {title} | {who} | {what} | {label} |")
+    return rows
+
+
 def to_markdown(
     log: EventLog, events: Sequence[Event], filters: Filters, long: bool = False
 ) -> str:
@@ -382,14 +450,7 @@ def to_markdown(
     by_year: dict[int, list[Event]] = {}
     for event in events:
         by_year.setdefault(event.year, []).append(event)
-    known: dict[str, str] = {}  # names, sources and dates recur from row to row
-
-    def cell(text: str) -> str:
-        found = known.get(text)
-        if found is None:
-            found = known[text] = md_text(text)
-        return found
-
+    known = _MdCells({}, {}, {}, {}, set())
     for year, group in by_year.items():
         lines += [
             "",
@@ -398,19 +459,7 @@ def to_markdown(
             _md_row(["Date", "Kind", "Event", "Companies and people", "Technologies", "Source"]),
             _md_row(["---"] * 6),
         ]
-        for event in group:
-            lines.append(
-                _md_row(
-                    [
-                        cell(date_label(event)),
-                        event.kind,
-                        md_text(event.title),
-                        cell(", ".join(e.name for e in log.event_entities(event))),
-                        cell(", ".join(t.name for t in log.event_technologies(event))),
-                        cell(citation_label(log, event.sources, short=False)),
-                    ]
-                )
-            )
+        lines += _md_rows(log, group, known)
         if long:
             lines.append("")
             for event in group:
@@ -421,7 +470,7 @@ def to_markdown(
                     f"- **{md_text(date_label(event))}: {md_text(event.title)}**"
                     f" {md_text(event.summary)}{said}{note}"
                 )
-    cited = _cited_sources(log, events)
+    cited = [s for s in log.sources.values() if s.id in known.sources]  # in the log's order
     if cited:
         lines += ["", "## Sources", ""]
         lines += [f"{n}. {_md_source(s)}" for n, s in enumerate(cited, 1)]

@@ -10,8 +10,9 @@ import pytest
 from markdown_it import MarkdownIt
 
 from cnblock import export, loader
-from cnblock.model import PartialDate
+from cnblock.model import Citation, PartialDate
 from cnblock.query import Filters
+from cnblock.text import citation_label, date_label
 
 from helpers import tables
 from logs import LOG, event, make_log
@@ -223,6 +224,33 @@ def test_md_text_escapes_each_special_character_as_before():
         flat = " ".join(text.split())
         want = "".join("&amp;" if c == "&" else "\\" + c if c in special else c for c in flat)
         assert export.md_text(text) == want
+
+
+def test_markdown_rows_are_each_event_escaped_cell_by_cell():
+    """Rows made with cells reused from row to row read as if each cell were escaped anew:
+    shared dates, names and citations, two citations of one source, a title needing escapes."""
+    twice = event("twice", "2018-05", "byd", title="A | B")._replace(
+        sources=(Citation("press", 2), Citation("press", 5))
+    )
+    log = make_log(*LOG.events, *HOSTILE.events, twice, event("again", "2018-05", "byd", line=2))
+    out = export.to_markdown(log, log.events, Filters())
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "---" not in line]
+    want = [
+        export._md_row(
+            [
+                export.md_text(date_label(e)),
+                e.kind,
+                export.md_text(e.title),
+                export.md_text(", ".join(x.name for x in log.event_entities(e))),
+                export.md_text(", ".join(t.name for t in log.event_technologies(e))),
+                export.md_text(citation_label(log, e.sources, short=False)),
+            ]
+        )
+        for e in log.events
+    ]
+    assert [r for r in rows if not r.startswith("| Date |")] == want
+    assert "Test Press, lines 2, 5" in out
+    assert out.rstrip().endswith("1. Test Press, 2020, *A title*. <https://example.org/a>")
 
 
 def test_csv_names_every_language_in_columns_that_line_up():

@@ -23,6 +23,7 @@ from cnblock import export, loader, render
 from cnblock.errors import CnblockError
 from cnblock.model import PartialDate, days_in_month
 from cnblock.query import Filters
+from cnblock.text import printable
 
 from helpers import DATA, tables
 from logs import event, make_log
@@ -71,6 +72,22 @@ def test_a_markdown_cell_never_changes_the_shape_of_its_table(text):
     assert [len(row) for row in table] == [3, 3]
     assert table[1][0] == "left"
     assert table[1][2] == "right"
+
+
+def _md_text_in_full(text: str) -> str:
+    """md_text without its shortcut for text it leaves as it is."""
+    return " ".join(printable(text, keep_newlines=True).split()).translate(export._MD_ESCAPES)
+
+
+@given(st.text(alphabet=st.sampled_from(" a\n\t|*&\x1b\u3000\u2028e")) | st.text())
+def test_md_text_gives_what_the_full_escape_gives(text):
+    assert export.md_text(text) == _md_text_in_full(text)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(" ab\n|&\x00\u3000")) | st.text(), max_size=5))
+def test_md_titles_are_each_title_escaped(titles):
+    group = [event(f"e{n}", "2018", title=t or "x") for n, t in enumerate(titles)]
+    assert export._md_titles(group) == [_md_text_in_full(e.title) for e in group]
 
 
 # CSV ---------------------------------------------------------------------------------------
