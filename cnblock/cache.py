@@ -34,6 +34,7 @@ import sys
 import time
 import zlib
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import accumulate
 from pathlib import Path
@@ -47,6 +48,7 @@ from cnblock.model import (
     Event,
     EventKeys,
     EventLog,
+    PartialDate,
     Source,
     Technology,
     event_keys,
@@ -355,6 +357,13 @@ class _Packer:
         self._pending: list[Mapping[str, Location]] = []  # all added; packed by positions()
         self._indexes: dict[int, tuple[Mapping[str, int], int]] = {}  # id() -> (index, shape)
         self._texts: dict[int, tuple[Any, str]] = {}  # id() -> (date, its text)
+        # the events' keys (model.EventKeys), gathered as their rows are made
+        self.by_entity: defaultdict[str, list[int]] = defaultdict(list)
+        self.by_technology: defaultdict[str, list[int]] = defaultdict(list)
+        self.by_source: defaultdict[str, list[int]] = defaultdict(list)
+        self.by_kind: defaultdict[str, list[int]] = defaultdict(list)
+        self.first, self.last = array("i"), array("i")
+        self._extents: dict[int, tuple[Any, int, int]] = {}  # id(date) -> (date, first, last)
 
     def pack(self, where: Mapping[str, Location]) -> int:
         """Add a record's positions (see _Store); the number to find them by. (They are
@@ -450,18 +459,28 @@ class _Packer:
             according_to,
             where,
         ) = event
+        number = len(self.first)
+        for name in entities:
+            self.by_entity[name].append(number)
+        for name in technologies:
+            self.by_technology[name].append(number)
+        self.by_kind[kind].append(number)
         pending = self._pending  # pack() written out: the number is the place in the list
         at = len(pending)
         if len(sources) == 1:
             (source, line, span, digest, cited_at) = sources[0]
             cited: tuple[Any, ...] = ((source, line, span, digest, at),)
+            self.by_source[source].append(number)
             pending.append(cited_at)
             at += 1
         else:
             cited = tuple([(c[0], c[1], c[2], c[3], at + i) for i, c in enumerate(sources)])
+            for name in dict.fromkeys(c[0] for c in sources):
+                self.by_source[name].append(number)
             pending.extend([c[4] for c in sources])
             at += len(sources)
         pending.append(where)
+        self._extent(event, date)
         return (
             id_,
             None if date is None else self._text(date),
@@ -476,6 +495,33 @@ class _Packer:
             None if as_of is None else self._text(as_of),
             according_to,
             at,
+        )
+
+    def _extent(self, event: Event, date: Any) -> None:
+        """Add the event's first and last day numbers to the keys: model.event_keys' own, of
+        the event alone, taken once for each date object that is the whole extent."""
+        if date.__class__ is PartialDate:  # most events: the extent is the date's own
+            seen = self._extents.get(id(date))
+            if seen is None or seen[0] is not date:
+                keys = event_keys((event,))
+                seen = self._extents[id(date)] = (date, keys.first[0], keys.last[0])
+            self.first.append(seen[1])
+            self.last.append(seen[2])
+        else:
+            keys = event_keys((event,))
+            self.first.append(keys.first[0])
+            self.last.append(keys.last[0])
+
+    def keys(self) -> tuple[Any, ...]:
+        """The keys of the events made into rows so far, as plain values (see _Opened)."""
+        return (
+            len(self.first),
+            *(
+                {k: array("i", v).tobytes() for k, v in by.items()}
+                for by in (self.by_entity, self.by_technology, self.by_source, self.by_kind)
+            ),
+            self.first.tobytes(),
+            self.last.tobytes(),
         )
 
     def _text(self, date: Any) -> str:
@@ -515,13 +561,7 @@ def _encode(log: EventLog) -> tuple[tuple[Any, ...], list[bytes], bytes]:
     events = packer.rows(log.events)
     ends = array("q", [0])
     ends.extend(accumulate(map(len, events)))
-    keys = event_keys(log.events)
-    plain_keys = (
-        keys.total,
-        *({k: array("i", v).tobytes() for k, v in by.items()} for by in keys[1:5]),
-        array("i", keys.first).tobytes(),
-        array("i", keys.last).tobytes(),
-    )
+    plain_keys = packer.keys()
     positions = packer.positions()
     body = (tuple(packer.files), *small, plain_keys, ends.tobytes(), ends[-1], len(positions))
     return body, events, positions
