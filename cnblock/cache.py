@@ -125,6 +125,12 @@ def _file_for(paths: list[str]) -> Path:
     return folder() / f"log-{zlib.crc32(names):08x}-{len(paths)}.marshal"
 
 
+def _racy(written: int, stat_: tuple[Any, ...]) -> bool:
+    """Whether a file (as _stats gives it) changed within RACY_NS of the time `written`."""
+    _path, _size, mtime, ctime, _ino, _dev = stat_
+    return bool(written - max(mtime, ctime) < RACY_NS)
+
+
 def _crc(path: str) -> int | None:
     try:
         with open(path, "rb") as handle:
@@ -180,8 +186,8 @@ def _open(paths: list[str]) -> _Opened | None:
         form, code, stats, written, crcs, body = marshal.loads(view[8 : 8 + size])
         if form != FORM or code != _code() or stats != _stats(paths):
             return None
-        for (path, *_rest, mtime, ctime, _ino, _dev), crc in zip(stats, crcs, strict=True):
-            if written - max(mtime, ctime) < RACY_NS and _crc(path) != crc:
+        for stat_, crc in zip(stats, crcs, strict=True):
+            if _racy(written, stat_) and _crc(stat_[0]) != crc:
                 return None
         rest = view[8 + size :]
         events_size, positions_size = body[-2:]
@@ -233,10 +239,13 @@ def write(paths: list[str], log: EventLog) -> bool:
             or sample.events(range(min(_SAMPLE, len(events)))) != log.events[:_SAMPLE]
         ):
             return False
-        crcs = tuple(_crc(p) for p in paths)
+        # A file's CRC is checked on reading only when the file was racy when written (see
+        # RACY_NS): only such a file is read again here (the CRC of another, 0, is never used).
+        written = time.time_ns()
+        crcs = tuple(_crc(p) if _racy(written, s) else 0 for p, s in zip(paths, stats, strict=True))
         if None in crcs or _stats(paths) != stats:
             return False
-        header = marshal.dumps((FORM, _code(), stats, time.time_ns(), crcs, body))
+        header = marshal.dumps((FORM, _code(), stats, written, crcs, body))
     except (ValueError, TypeError):
         return False
     return _replace(target, [len(header).to_bytes(8, "little"), header, *events, positions])
