@@ -105,8 +105,9 @@ _FOLDED_LINE = rf"[^ \n][^\n]{_STAR}(?<! )"
 
 class Shape(NamedTuple):
     """The layout of an event read here: its keys in order, how each is written (PLAIN ...),
-    and the margin of a `>-` block. `pattern` matches only records of that layout that `record`
-    reads, one group a field's text (`_Reading.shaped` makes their Fields of it)."""
+    and the margin of a `>-` block. `pattern` matches records of that layout, one group a
+    field's text, each written as `record` reads it, but for one thing: a flow mapping that
+    repeats a key, which `record` leaves to yamlnodes (the builder's `shaped` says no to it)."""
 
     pattern: re.Pattern[str]
     layout: tuple[tuple[str, int, str], ...]
@@ -288,13 +289,14 @@ class _Reading:
                     self.items = Seq(_new(Location, (path, line, 3)))
                     assert self.key is not None
                     self.top.items[section] = (self.key, self.items)
-                matched = layouts.match(chunk) if section == "events" else None
-                if matched is not None:  # an event of a layout learnt
-                    if self.run is not None:
-                        self.flush()
-                    if shaped(*matched, path, line):
-                        line += chunk.count("\n")
-                        continue
+                # an event of a layout learnt, read from its match (after unusual records, it
+                # may be one of them: a flow mapping that repeats a key matches the pattern;
+                # then it is read a line at a time, to join them)
+                usual = section == "events" and self.run is None
+                matched = layouts.match(chunk) if usual else None
+                if matched is not None and shaped(*matched, path, line):
+                    line += chunk.count("\n")
+                    continue
                 fields = record(chunk, line)
                 if fields is None:  # yamlnodes reads it, with any unusual records next to it
                     if self.run is None:

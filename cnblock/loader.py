@@ -886,6 +886,7 @@ class _Builder:
             return False
         known = self._plans.get(id(shape))
         if known is None or known[0] is not shape:  # (an id is unique while its shape lives)
+            assert shape.pattern.groups == len(shape.layout)  # one group a field, in order
             known = self._plans[id(shape)] = (shape, _plan(shape.layout))
         plan = known[1]
         if plan is None:
@@ -895,8 +896,9 @@ class _Builder:
         counts = [id(plan)]  # with the plan, the number of each list's items: the keys
         here = line
         try:
-            for (key, how, form, margin, reader, what, col, common), text in zip(
-                plan, found.groups(), strict=True
+            groups = found.groups()  # as many as the plan's fields (see the assert above)
+            for (key, how, form, margin, reader, what, col, common), text in zip(  # noqa: B905
+                plan, groups
             ):
                 if how == _IDS_LIST:
                     values[key] = ids = _ids(here, col, text, at)
@@ -922,7 +924,7 @@ class _Builder:
                     scalar = _new_scalar(Scalar, (value, here, col, plain, path))
                     values[key] = reader(scalar, what)
                 here += 1 + text.count("\n") if form == fastread.FOLDED else 1
-        except (_BadValueError, ValueError):  # (ValueError: a date that is none)
+        except (_BadValueError, ValueError):  # (ValueError: from common[1], a date that is none)
             return False  # _record reads it, and words what is wrong
         sized = tuple(counts)
         index = self._shaped_indexes.get(sized)

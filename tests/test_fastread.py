@@ -362,6 +362,26 @@ def test_an_event_of_a_layout_met_before_not_of_the_usual_kinds_is_read_otherwis
     assert fast == slow
 
 
+def test_an_event_matched_after_unusual_records_that_is_one_of_them_joins_them(monkeypatch):
+    """Review: a flow mapping that repeats a key matches a layout's pattern (the line reader
+    leaves it to yamlnodes). After unusual records it is read with them, in one parse."""
+    parsed = []
+    parse = yamlnodes.parse
+
+    def counted(text: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(text.count("  - id: "))
+        return parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(yamlnodes, "parse", counted)
+    good = "sources: [{source: s1, line: 1}]"
+    text = twice(good, good).replace("id: e2\n", "id: &a e2\n", 1)  # e2: unusual (an anchor)
+    e3 = with_form("sources: [{source: s1, line: 1, line: 2}]").split("\nevents:\n")[1]
+    seen, fast, slow = both(text + e3.replace("id: e1", "id: e3", 1))
+    assert parsed == [2, 2]  # e2 and e3 in one parse (in each load: with a sink, without)
+    assert seen.matched == 0
+    assert fast == slow
+
+
 def test_the_layouts_learnt_are_bounded(monkeypatch):
     monkeypatch.setattr(fastread, "MOST_SHAPES", 2)
     forms = ["place: x", "kind: plan", "date: 2018", "place: 'y'"]
