@@ -372,7 +372,7 @@ class _Packer:
         self.by_source: defaultdict[str, list[int]] = defaultdict(list)
         self.by_kind: defaultdict[str, list[int]] = defaultdict(list)
         self.first, self.last = array("i"), array("i")
-        self._extents: dict[int, tuple[Any, int, int]] = {}  # id(date) -> (date, first, last)
+        self._days: dict[int, tuple[Any, str | None, int, int]] = {}  # see _day_numbers
 
     def pack(self, where: Mapping[str, Location]) -> int:
         """Add a record's positions (see _Store); the number to find them by. (They are
@@ -489,10 +489,14 @@ class _Packer:
             pending.extend([c[4] for c in sources])
             at += len(sources)
         pending.append(where)
-        self._extent(event, date)
+        seen = self._days.get(id(date))
+        if seen is None or seen[0] is not date:
+            seen = self._day_numbers(event, date)
+        self.first.append(seen[2])
+        self.last.append(seen[3])
         return (
             id_,
-            None if date is None else self._text(date),
+            seen[1],
             title,
             summary,
             cited,
@@ -506,20 +510,16 @@ class _Packer:
             at,
         )
 
-    def _extent(self, event: Event, date: Any) -> None:
-        """Add the event's first and last day numbers to the keys: model.event_keys' own, of
-        the event alone, taken once for each date object that is the whole extent."""
-        if date.__class__ is PartialDate:  # most events: the extent is the date's own
-            seen = self._extents.get(id(date))
-            if seen is None or seen[0] is not date:
-                keys = event_keys((event,))
-                seen = self._extents[id(date)] = (date, keys.first[0], keys.last[0])
-            self.first.append(seen[1])
-            self.last.append(seen[2])
-        else:
-            keys = event_keys((event,))
-            self.first.append(keys.first[0])
-            self.last.append(keys.last[0])
+    def _day_numbers(self, event: Event, date: Any) -> tuple[Any, str | None, int, int]:
+        """The event's date, its text, and its first and last day numbers for the keys
+        (model.event_keys' own, of the event alone); kept for each date object that is the
+        whole extent (most events' date), so that the next event of that date costs one get."""
+        keys = event_keys((event,))
+        text = None if date is None else self._text(date)
+        seen = (date, text, keys.first[0], keys.last[0])
+        if date.__class__ is PartialDate:
+            self._days[id(date)] = seen
+        return seen
 
     def keys(self) -> tuple[Any, ...]:
         """The keys of the events made into rows so far, as plain values (see _Opened)."""
