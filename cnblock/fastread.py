@@ -5,6 +5,10 @@ A large log is thousands of records written the same few ways: `key: plain words
 This module reads a file of that shape straight from its text into the nodes yamlnodes would
 make of it (yamlnodes.Scalar, Seq, Map: the same values, the same positions), and hands each
 record to the loader as yamlnodes' `on_item` hook does; the loader then reads it as any other.
+Most events skip the nodes: the loader reads them from their fields (`Builder.quick`), and
+once an event of a layout (its keys in order, each written one way) is read, every later event
+of that layout from one match of a pattern made for it (Shape, `Builder.shaped`). What the
+loader would not read as good it leaves, and that event is read a line at a time, into nodes.
 
 It reads only what it is sure of. The file's top level must be `schema: 1` or `schema: 2`
 first, then the four sections, once each, each a list of `  - ` items; comments and blank
