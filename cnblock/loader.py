@@ -698,8 +698,8 @@ def _plan(layout: tuple[tuple[str, int, str], ...]) -> Plan | None:
         if how == _SCALAR and reader is None:
             return None  # sources, written as a scalar
         plan.append((key, how, form, margin, reader, what, len(key) + 7, _COMMON.get(reader)))
-    if not all(key in dict.fromkeys(k for k, *_ in layout) for key in _REQUIRED["event"]):
-        return None
+    if not {key for key, _, _ in layout}.issuperset(_REQUIRED["event"]):
+        return None  # a field missing
     return tuple(plan)
 
 
@@ -931,10 +931,10 @@ class _Builder:
         if index is None:
             index = self._shaped_indexes[sized] = self._index(_keys(plan, counts[1:]))
         where = Where(path, index, array("Q", at))
-        if "date" in values and values.get("kind") != "state":
-            self._keep("events", values, where, True)  # _check_event's first case: nothing
-        else:  # to find. Else it asks the record for its position, and for keys left empty:
-            record = Map(_new_scalar(Location, (path, line, 5)))  # none is, as in quick
+        if "date" in values and values.get("kind") != "state":  # _check_event's first case:
+            self._keep("events", values, where, True)  # nothing to find
+        else:  # _check_event asks the record for its position and for keys left empty (none
+            record = Map(_new_scalar(Location, (path, line, 5)))  # is), as in quick
             self._take("events", values, where, True, record)
         return True
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnblock import fastread, loader, yamlnodes
-from cnblock.errors import DataError
+from cnblock.errors import DataError, Problems
 from cnblock.yamlnodes import Map, Scalar, Seq
 
 from helpers import DATA, mutate
@@ -360,6 +361,40 @@ def test_an_event_of_a_layout_met_before_not_of_the_usual_kinds_is_read_otherwis
     seen, fast, slow = both(twice(first, second))
     assert seen.shaped == 0
     assert fast == slow
+
+
+LAYOUT = (
+    ("id", fastread.PLAIN, ""),
+    ("title", fastread.DOUBLE, ""),
+    ("summary", fastread.FOLDED, "\n      "),
+    ("sources", fastread.LISTED, ""),
+)
+NO_PLAN = {
+    "an unknown key": (*LAYOUT, ("colour", fastread.PLAIN, "")),
+    "a list where text is expected": (*LAYOUT, ("place", fastread.LISTED, "")),
+    "citations as text": (*LAYOUT[:3], ("sources", fastread.SINGLE, "")),
+    "a field missing": LAYOUT[1:],
+}
+
+
+@pytest.mark.parametrize("reason", NO_PLAN)
+def test_a_layout_of_which_quick_would_read_no_event_has_no_plan(reason):
+    """fastread learns only layouts of events quick read, but shaped keeps to quick's rules
+    whatever it is given."""
+    assert loader._plan(LAYOUT) is not None
+    assert loader._plan(NO_PLAN[reason]) is None
+
+
+def test_shaped_says_no_before_a_schema_2_file_is_read_and_to_a_layout_without_a_plan():
+    builder = loader._Builder(Problems())
+    shape = fastread.Shape(re.compile("(x)"), (("colour", fastread.PLAIN, ""),))
+    found = shape.pattern.fullmatch("x")
+    assert not builder.shaped(shape, found, PATH, 3)  # no schema read yet
+    builder.schema_read, builder.schema = True, 1
+    assert not builder.shaped(shape, found, PATH, 3)
+    builder.schema = 2
+    assert not builder.shaped(shape, found, PATH, 3)  # no plan: an unknown key
+    assert builder.records["events"] == []
 
 
 def test_an_event_matched_after_unusual_records_that_is_one_of_them_joins_them(monkeypatch):
