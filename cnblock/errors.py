@@ -119,11 +119,6 @@ class Where(Mapping[str, Location]):
         """The long lists' item positions by the list's key (see the class); often empty."""
         return self._runs or {}
 
-    def packed(self) -> tuple[Mapping[str, int], array[int], Mapping[str, array[int]]]:
-        """The packed form, as made: each key's place in the array of positions, that array
-        (line << 32 | col), and the runs (see the class). For a store that keeps them as is."""
-        return self._index, self._at, self._runs or {}
-
     def rows(self) -> list[tuple[str, int, int]]:
         """Each key but the runs' items with its line and column, in order, without making a
         Location (the runs' items: `runs`)."""
@@ -134,8 +129,9 @@ class Where(Mapping[str, Location]):
 packed_of: Callable[
     [Where], tuple[str, Mapping[str, int], array[int], Mapping[str, array[int]] | None]
 ] = attrgetter("_path", "_index", "_at", "_runs")
-"""A Where's path and packed form (as `packed` gives it, but the runs None when there are
-none), at a C call's cost: for a store that packs a large log's positions."""
+"""A Where's path and packed form, as made: each key's place in the array of positions, that
+array (line << 32 | col), and the runs (see the class; None when there are none). At a C call's
+cost: for a store that keeps a large log's positions as they are (cache._Packer)."""
 
 
 class Problem(NamedTuple):
